@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// edgec: a compiler from TensorFlow Lite models to static C for Cortex-M.
+// The module graph mirrors the pipeline (see DESIGN.md): only `edgec` knows
+// about the command line; the libraries know nothing of it.
+let package = Package(
+  name: "edgec",
+  products: [
+    .executable(name: "edgec", targets: ["edgec"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    .target(name: "EdgeCore"),
+    .target(name: "EdgeImport", dependencies: ["EdgeCore"]),
+    .target(name: "EdgePlan", dependencies: ["EdgeCore"]),
+    .target(name: "EdgeReference", dependencies: ["EdgeCore"]),
+    .target(name: "EdgeTargets", dependencies: ["EdgeCore"]),
+    .target(
+      name: "EdgeCodegen",
+      dependencies: ["EdgeCore", "EdgePlan", "EdgeReference", "EdgeTargets"]),
+    .executableTarget(
+      name: "edgec",
+      dependencies: [
+        "EdgeCore", "EdgeImport", "EdgePlan", "EdgeReference", "EdgeCodegen", "EdgeTargets",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .testTarget(name: "EdgeCoreTests", dependencies: ["EdgeCore"]),
+    .testTarget(name: "EdgeImportTests", dependencies: ["EdgeCore", "EdgeImport"]),
+    .testTarget(name: "EdgePlanTests", dependencies: ["EdgeCore", "EdgePlan"]),
+    .testTarget(
+      name: "EdgeReferenceTests", dependencies: ["EdgeCore", "EdgeImport", "EdgeReference"]),
+    .testTarget(
+      name: "EdgeCodegenTests",
+      dependencies: ["EdgeCore", "EdgeImport", "EdgePlan", "EdgeCodegen", "EdgeTargets"]),
+    .testTarget(
+      name: "EndToEndTests",
+      dependencies: [
+        "EdgeCore", "EdgeImport", "EdgePlan", "EdgeReference", "EdgeCodegen", "EdgeTargets",
+      ]),
+  ],
+  swiftLanguageModes: [.v5]
+)

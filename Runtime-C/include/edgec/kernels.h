@@ -1,0 +1,333 @@
+/*
+ * edgec runtime: the kernel API the generated code calls.
+ *
+ * This header is the contract between the compiler and the runtime. Every
+ * kernel takes one `const` parameter struct, computed at compile time by
+ * edgec (EdgeReference's lowering) and stored in flash, then its tensors:
+ * inputs in order, then outputs. Pointers are into the arena (activations)
+ * or into the weights (constants); an absent optional input is NULL.
+ *
+ * Layouts are TFLite's: activations NHWC, CONV_2D filters [out_c, kh, kw, in_c],
+ * DEPTHWISE_CONV_2D filters [1, kh, kw, out_c], FULLY_CONNECTED weights
+ * [out, in]. Quantized kernels follow TFLite's int8 spec; `*_offset` fields are
+ * the values added to raw int8 data (input_offset = -input_zero_point,
+ * output_offset = +output_zero_point), as in TFLite's reference kernels.
+ *
+ * Kernels do not validate parameters: the compiler did, and the C only
+ * computes (TFLM's Prepare/Eval split with Prepare moved to compile time).
+ * Every kernel is bit-exact with TensorFlow Lite Micro's reference kernel of
+ * the same operator, and with the Swift reference interpreter.
+ */
+#ifndef EDGEC_KERNELS_H
+#define EDGEC_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define EDGEC_MAX_DIMS 6
+
+/* A 4-D shape, NHWC for activations, OHWI / 1HWO for filters. */
+typedef struct {
+  int32_t n, h, w, c;
+} edgec_dims;
+
+/* Element-wise broadcasting over up to EDGEC_MAX_DIMS axes. The output has
+ * shape dims[0..rank); stride1/stride2 are the element strides of the two
+ * inputs along each output axis (0 where that input is broadcast). The
+ * compiler merges adjacent axes, so a same-shape operation has rank 1. */
+typedef struct {
+  int32_t rank;
+  int32_t dims[EDGEC_MAX_DIMS];
+  int32_t stride1[EDGEC_MAX_DIMS];
+  int32_t stride2[EDGEC_MAX_DIMS];
+} edgec_broadcast;
+
+/* FULLY_CONNECTED requantization rounding: TFLM rounds twice, LiteRT 2.x once. */
+enum { EDGEC_ROUND_DOUBLE = 0, EDGEC_ROUND_SINGLE = 1 };
+
+/* ---------------------------------------------------------------- CONV_2D */
+
+typedef struct {
+  edgec_dims input;  /* [n, h, w, in_c] */
+  edgec_dims filter; /* [out_c, kh, kw, in_c] */
+  edgec_dims output; /* [n, oh, ow, out_c] */
+  int32_t stride_h, stride_w;
+  int32_t dilation_h, dilation_w;
+  int32_t pad_h, pad_w; /* top and left padding; bottom/right follow from the dims */
+  int32_t input_offset, output_offset;
+  int32_t act_min, act_max;
+  const int32_t *multiplier; /* [out_c] */
+  const int32_t *shift;      /* [out_c], positive = left */
+} edgec_conv2d_s8_params;
+
+void edgec_conv2d_s8(const edgec_conv2d_s8_params *p, const int8_t *input, const int8_t *filter,
+                     const int32_t *bias, int8_t *output);
+
+typedef struct {
+  edgec_dims input, filter, output;
+  int32_t stride_h, stride_w;
+  int32_t dilation_h, dilation_w;
+  int32_t pad_h, pad_w;
+  float act_min, act_max;
+} edgec_conv2d_f32_params;
+
+void edgec_conv2d_f32(const edgec_conv2d_f32_params *p, const float *input, const float *filter,
+                      const float *bias, float *output);
+
+/* ------------------------------------------------------ DEPTHWISE_CONV_2D */
+
+typedef struct {
+  edgec_dims input;  /* [n, h, w, in_c] */
+  edgec_dims filter; /* [1, kh, kw, in_c * depth_multiplier] */
+  edgec_dims output; /* [n, oh, ow, in_c * depth_multiplier] */
+  int32_t stride_h, stride_w;
+  int32_t dilation_h, dilation_w;
+  int32_t pad_h, pad_w;
+  int32_t depth_multiplier;
+  int32_t input_offset, output_offset;
+  int32_t act_min, act_max;
+  const int32_t *multiplier; /* [out_c] */
+  const int32_t *shift;      /* [out_c] */
+} edgec_depthwise_conv2d_s8_params;
+
+void edgec_depthwise_conv2d_s8(const edgec_depthwise_conv2d_s8_params *p, const int8_t *input,
+                               const int8_t *filter, const int32_t *bias, int8_t *output);
+
+typedef struct {
+  edgec_dims input, filter, output;
+  int32_t stride_h, stride_w;
+  int32_t dilation_h, dilation_w;
+  int32_t pad_h, pad_w;
+  int32_t depth_multiplier;
+  float act_min, act_max;
+} edgec_depthwise_conv2d_f32_params;
+
+void edgec_depthwise_conv2d_f32(const edgec_depthwise_conv2d_f32_params *p, const float *input,
+                                const float *filter, const float *bias, float *output);
+
+/* -------------------------------------------------------- FULLY_CONNECTED */
+
+typedef struct {
+  int32_t batches;      /* rows of the input: elements / accum_depth */
+  int32_t accum_depth;  /* input features */
+  int32_t output_depth; /* output features */
+  int32_t input_offset, filter_offset, output_offset;
+  int32_t act_min, act_max;
+  int32_t per_channel; /* 1: multiplier/shift have output_depth entries; 0: one entry */
+  int32_t rounding;    /* EDGEC_ROUND_DOUBLE or EDGEC_ROUND_SINGLE */
+  const int32_t *multiplier;
+  const int32_t *shift;
+} edgec_fully_connected_s8_params;
+
+void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const int8_t *input,
+                              const int8_t *filter, const int32_t *bias, int8_t *output);
+
+typedef struct {
+  int32_t batches, accum_depth, output_depth;
+  float act_min, act_max;
+} edgec_fully_connected_f32_params;
+
+void edgec_fully_connected_f32(const edgec_fully_connected_f32_params *p, const float *input,
+                               const float *filter, const float *bias, float *output);
+
+/* -------------------------------------------------------------- ADD, MUL */
+
+typedef struct {
+  edgec_broadcast broadcast;
+  int32_t input1_offset, input2_offset, output_offset;
+  int32_t left_shift;
+  int32_t input1_multiplier, input1_shift;
+  int32_t input2_multiplier, input2_shift;
+  int32_t output_multiplier, output_shift;
+  int32_t act_min, act_max;
+} edgec_add_s8_params;
+
+void edgec_add_s8(const edgec_add_s8_params *p, const int8_t *input1, const int8_t *input2,
+                  int8_t *output);
+
+typedef struct {
+  edgec_broadcast broadcast;
+  int32_t input1_offset, input2_offset, output_offset;
+  int32_t output_multiplier, output_shift;
+  int32_t act_min, act_max;
+} edgec_mul_s8_params;
+
+void edgec_mul_s8(const edgec_mul_s8_params *p, const int8_t *input1, const int8_t *input2,
+                  int8_t *output);
+
+typedef struct {
+  edgec_broadcast broadcast;
+  float act_min, act_max;
+} edgec_elementwise_f32_params;
+
+void edgec_add_f32(const edgec_elementwise_f32_params *p, const float *input1,
+                   const float *input2, float *output);
+void edgec_mul_f32(const edgec_elementwise_f32_params *p, const float *input1,
+                   const float *input2, float *output);
+
+/* ------------------------------------------- AVERAGE_POOL_2D, MAX_POOL_2D */
+
+typedef struct {
+  edgec_dims input, output;
+  int32_t filter_h, filter_w;
+  int32_t stride_h, stride_w;
+  int32_t pad_h, pad_w;
+  int32_t act_min, act_max;
+} edgec_pool_s8_params;
+
+void edgec_avg_pool_s8(const edgec_pool_s8_params *p, const int8_t *input, int8_t *output);
+void edgec_max_pool_s8(const edgec_pool_s8_params *p, const int8_t *input, int8_t *output);
+
+typedef struct {
+  edgec_dims input, output;
+  int32_t filter_h, filter_w;
+  int32_t stride_h, stride_w;
+  int32_t pad_h, pad_w;
+  float act_min, act_max;
+} edgec_pool_f32_params;
+
+void edgec_avg_pool_f32(const edgec_pool_f32_params *p, const float *input, float *output);
+void edgec_max_pool_f32(const edgec_pool_f32_params *p, const float *input, float *output);
+
+/* ------------------------------------------------------------------- MEAN */
+
+/* dims is the input shape, reduce[i] is 1 for the reduced axes. The output has the
+ * input's shape with reduced axes removed (or kept as 1, the same bytes). */
+typedef struct {
+  int32_t rank;
+  int32_t dims[EDGEC_MAX_DIMS];
+  int32_t reduce[EDGEC_MAX_DIMS];
+  int32_t input_offset, output_offset; /* -input zp, +output zp */
+  int32_t multiplier, shift;           /* input_scale / output_scale (see the kernel) */
+  int32_t num_elements;                /* elements reduced into each output */
+  int32_t same_quantization;           /* TFLM's same-scale, same-zero-point path */
+} edgec_mean_s8_params;
+
+void edgec_mean_s8(const edgec_mean_s8_params *p, const int8_t *input, int8_t *output);
+
+typedef struct {
+  int32_t rank;
+  int32_t dims[EDGEC_MAX_DIMS];
+  int32_t reduce[EDGEC_MAX_DIMS];
+} edgec_mean_f32_params;
+
+void edgec_mean_f32(const edgec_mean_f32_params *p, const float *input, float *output);
+
+/* ---------------------------------------------------------------- SOFTMAX */
+
+typedef struct {
+  int32_t outer;          /* rows */
+  int32_t depth;          /* softmax over the last axis */
+  int32_t input_multiplier;
+  int32_t input_left_shift;
+  int32_t diff_min;
+  int32_t output_offset; /* output zero point (-128 for TFLite int8 softmax) */
+} edgec_softmax_s8_params;
+
+void edgec_softmax_s8(const edgec_softmax_s8_params *p, const int8_t *input, int8_t *output);
+
+typedef struct {
+  int32_t outer, depth;
+  float beta;
+} edgec_softmax_f32_params;
+
+void edgec_softmax_f32(const edgec_softmax_f32_params *p, const float *input, float *output);
+
+/* --------------------------------------------------------------- LOGISTIC */
+
+typedef struct {
+  int32_t size;
+  int32_t input_zero_point;
+  int32_t input_range_radius;
+  int32_t input_multiplier;
+  int32_t input_left_shift;
+} edgec_logistic_s8_params;
+
+void edgec_logistic_s8(const edgec_logistic_s8_params *p, const int8_t *input, int8_t *output);
+
+typedef struct {
+  int32_t size;
+} edgec_logistic_f32_params;
+
+void edgec_logistic_f32(const edgec_logistic_f32_params *p, const float *input, float *output);
+
+/* -------------------------------------------------------------------- PAD */
+
+/* Any element type: element_size bytes per element, pad_value the element's
+ * bytes (little-endian, in the low bytes). */
+typedef struct {
+  int32_t rank;
+  int32_t element_size;
+  int32_t input_dims[EDGEC_MAX_DIMS];
+  int32_t before[EDGEC_MAX_DIMS];
+  int32_t after[EDGEC_MAX_DIMS];
+  uint32_t pad_value;
+} edgec_pad_params;
+
+void edgec_pad(const edgec_pad_params *p, const void *input, void *output);
+
+/* ---------------------------------------------------------- CONCATENATION */
+
+/* Inputs share the output's element type and quantization; the output is
+ * `outer` rows of the inputs' `copy_bytes[i]` concatenated. */
+#define EDGEC_MAX_CONCAT_INPUTS 16
+typedef struct {
+  int32_t num_inputs;
+  int32_t outer;
+  int32_t copy_bytes[EDGEC_MAX_CONCAT_INPUTS];
+} edgec_concatenation_params;
+
+void edgec_concatenation(const edgec_concatenation_params *p, const void *const *inputs,
+                         void *output);
+
+/* ------------------------------------------------ QUANTIZE and DEQUANTIZE */
+
+/* float -> int8: q = clamp(round(x / scale) + zero_point). */
+typedef struct {
+  int32_t size;
+  float scale;
+  int32_t zero_point;
+} edgec_quantize_f32_s8_params;
+
+void edgec_quantize_f32_s8(const edgec_quantize_f32_s8_params *p, const float *input,
+                           int8_t *output);
+
+/* int8 -> int8 with a new scale/zero point (TFLM's Requantize). */
+typedef struct {
+  int32_t size;
+  int32_t input_zero_point, output_zero_point;
+  int32_t multiplier, shift;
+} edgec_requantize_s8_params;
+
+void edgec_requantize_s8(const edgec_requantize_s8_params *p, const int8_t *input,
+                         int8_t *output);
+
+/* int8 -> float: x = scale * (q - zero_point). */
+typedef struct {
+  int32_t size;
+  float scale;
+  int32_t zero_point;
+} edgec_dequantize_s8_f32_params;
+
+void edgec_dequantize_s8_f32(const edgec_dequantize_s8_f32_params *p, const int8_t *input,
+                             float *output);
+
+/* ------------------------------------------------------------------- COPY */
+
+/* RESHAPE when the planner could not alias it (e.g. a graph input that is
+ * also read after the reshape is written). */
+typedef struct {
+  int32_t bytes;
+} edgec_copy_params;
+
+void edgec_copy(const edgec_copy_params *p, const void *input, void *output);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EDGEC_KERNELS_H */

@@ -1,0 +1,71 @@
+/// Where in the input something went wrong. Every field is optional; an error
+/// names as many as it knows so the user can find the spot in Netron or a hex dump.
+public struct ErrorLocation: Hashable, Sendable, CustomStringConvertible {
+  public var file: String?
+  public var byteOffset: Int?
+  public var opIndex: Int?
+  public var opName: String?
+  public var tensorIndex: Int?
+  public var tensorName: String?
+
+  public init(
+    file: String? = nil, byteOffset: Int? = nil, opIndex: Int? = nil, opName: String? = nil,
+    tensorIndex: Int? = nil, tensorName: String? = nil
+  ) {
+    self.file = file
+    self.byteOffset = byteOffset
+    self.opIndex = opIndex
+    self.opName = opName
+    self.tensorIndex = tensorIndex
+    self.tensorName = tensorName
+  }
+
+  public var isEmpty: Bool { description.isEmpty }
+
+  public var description: String {
+    var parts: [String] = []
+    if let file { parts.append(file) }
+    if let byteOffset { parts.append("byte \(byteOffset)") }
+    if let opIndex { parts.append("op \(opIndex)" + (opName.map { " (\($0))" } ?? "")) }
+    if let tensorIndex {
+      parts.append("tensor \(tensorIndex)" + (tensorName.map { " '\($0)'" } ?? ""))
+    } else if let tensorName {
+      parts.append("tensor '\(tensorName)'")
+    }
+    return parts.joined(separator: ", ")
+  }
+}
+
+/// The one error type of the compiler's libraries. The CLI prints
+/// `error: <location>: <message>` and exits non-zero; nothing else is needed
+/// to act on it, so the message says what is wrong and, where it can, what to do.
+public struct EdgeError: Error, Hashable, Sendable, CustomStringConvertible {
+  public enum Kind: String, Hashable, Sendable {
+    /// The bytes are not a well-formed TFLite flatbuffer.
+    case malformedModel = "malformed model"
+    /// Well-formed, but uses something edgec does not implement.
+    case unsupported = "unsupported"
+    /// The graph is inconsistent (shapes, types, references).
+    case invalidGraph = "invalid graph"
+    /// The model does not fit the target's memory.
+    case doesNotFit = "does not fit"
+    /// A user-supplied file (input .npy, target file) is wrong.
+    case invalidInput = "invalid input"
+    /// A compiler, emulator or file-system operation failed.
+    case environment = "environment"
+  }
+
+  public var kind: Kind
+  public var message: String
+  public var location: ErrorLocation
+
+  public init(_ kind: Kind, _ message: String, at location: ErrorLocation = ErrorLocation()) {
+    self.kind = kind
+    self.message = message
+    self.location = location
+  }
+
+  public var description: String {
+    location.isEmpty ? "\(kind.rawValue): \(message)" : "\(kind.rawValue) at \(location): \(message)"
+  }
+}

@@ -1,0 +1,66 @@
+import EdgeCore
+
+/// The reference interpreter: runs the lowered program in Swift, one tensor
+/// value per graph tensor, no memory planning. It is the oracle the emitted C
+/// is checked against (`edgec simulate --check`), and it is checked against
+/// TFLM in turn.
+public struct ReferenceInterpreter: Sendable {
+  public let graph: Graph
+  public let program: [LoweredOp]
+
+  public init(graph: Graph, options: LoweringOptions = LoweringOptions()) throws {
+    self.graph = graph
+    self.program = try lower(graph, options: options)
+  }
+
+  /// Runs one inference. `inputs` are in `graph.inputs` order and must match
+  /// their tensors' type and element count.
+  public func run(_ inputs: [TensorValue]) throws -> [TensorValue] {
+    guard inputs.count == graph.inputs.count else {
+      throw EdgeError(.invalidInput, "the model takes \(graph.inputs.count) inputs, got \(inputs.count)")
+    }
+    var values = [TensorValue?](repeating: nil, count: graph.tensors.count)
+    for (id, tensor) in graph.tensors.enumerated() {
+      if let data = tensor.data, data.count == tensor.byteSize {
+        values[id] = TensorValue(type: tensor.type, shape: tensor.shape, bytes: data)
+      }
+    }
+    for (value, id) in zip(inputs, graph.inputs) {
+      let tensor = graph.tensors[id]
+      guard value.type == tensor.type, value.elementCount == tensor.elementCount else {
+        throw EdgeError(
+          .invalidInput,
+          "input '\(tensor.name)' is \(tensor.type.rawValue) \(tensor.shape), got \(value.type.rawValue) \(value.shape)")
+      }
+      values[id] = TensorValue(type: tensor.type, shape: tensor.shape, bytes: value.bytes)
+    }
+    for step in program {
+      switch step {
+      case .kernel(let opIndex, let kernel, let inputIDs, let outputIDs):
+        let arguments = try inputIDs.map { id -> TensorValue? in
+          guard let id else { return nil }
+          guard let value = values[id] else {
+            throw EdgeError(.invalidGraph, "\(graph.describe(tensor: id)) is read before it is written",
+                            at: ErrorLocation(opIndex: opIndex, opName: graph.operators[opIndex].kind.name))
+          }
+          return value
+        }
+        var results = outputIDs.map { TensorValue(zerosOf: graph.tensors[$0].type, shape: graph.tensors[$0].shape) }
+        kernel.run(inputs: arguments, outputs: &results)
+        for (id, value) in zip(outputIDs, results) { values[id] = value }
+      case .alias(let opIndex, let input, let output):
+        guard let value = values[input] else {
+          throw EdgeError(.invalidGraph, "\(graph.describe(tensor: input)) is read before it is written",
+                          at: ErrorLocation(opIndex: opIndex))
+        }
+        values[output] = TensorValue(type: value.type, shape: graph.tensors[output].shape, bytes: value.bytes)
+      }
+    }
+    return try graph.outputs.map { id in
+      guard let value = values[id] else {
+        throw EdgeError(.invalidGraph, "graph output \(graph.describe(tensor: id)) is never written")
+      }
+      return value
+    }
+  }
+}

@@ -1,0 +1,6 @@
+import EdgeCore
+
+// PLACEHOLDER until the kernel lands: lowering fails with a clear error.
+func lowerPool2D(_ context: OpContext) throws -> LoweredOp {
+  throw context.error(.unsupported, "\(context.op.kind.name) is not implemented yet")
+}
