@@ -1,0 +1,87 @@
+import EdgeCore
+import Foundation
+
+/// A chip (or the host) described by data: Targets/<name>.json. Adding a chip
+/// is adding a file; nothing in Swift switches on target names.
+public struct Target: Hashable, Sendable, Codable {
+  public struct MemoryRegion: Hashable, Sendable, Codable {
+    public var name: String
+    /// Start address (informational for the host; used by linker scripts).
+    public var base: UInt64
+    public var size: Int
+    /// "ram" or "flash".
+    public var kind: String
+    /// What may be placed here: any of "arena", "stack", "weights", "code".
+    public var holds: [String]
+  }
+
+  public var name: String
+  public var description: String
+  /// "host", "cortex-m0plus", "cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55".
+  public var core: String
+  public var fpu: Bool
+  public var dsp: Bool
+  public var mve: Bool
+  public var clockHz: Int
+  public var memory: [MemoryRegion]
+  /// Bytes of RAM kept back for the application's stack and the kernels' locals.
+  public var stackReserveBytes: Int
+  /// Alignment of every tensor in the arena.
+  public var tensorAlignment: Int
+  /// The C compiler for this target and its flags.
+  public var cc: String
+  public var cflags: [String]
+  /// The tool that prints section sizes of an object file (`size`-compatible).
+  public var sizeTool: String
+  /// Which runtime kernel flavour to use: "portable" or "cortex-m".
+  public var kernels: String
+
+  enum CodingKeys: String, CodingKey {
+    case name, description, core, fpu, dsp, mve, memory, cc, cflags, kernels
+    case clockHz = "clock_hz"
+    case stackReserveBytes = "stack_reserve_bytes"
+    case tensorAlignment = "tensor_alignment"
+    case sizeTool = "size_tool"
+  }
+
+  /// Total bytes of RAM regions that may hold the arena.
+  public var arenaCapacityBytes: Int {
+    memory.filter { $0.kind == "ram" && $0.holds.contains("arena") }.map(\.size).reduce(0, +)
+  }
+
+  /// RAM the model may use: the arena regions minus the stack reserve.
+  public var sramBudgetBytes: Int { max(0, arenaCapacityBytes - stackReserveBytes) }
+
+  public var flashBytes: Int {
+    memory.filter { $0.kind == "flash" }.map(\.size).reduce(0, +)
+  }
+}
+
+extension Target.MemoryRegion {
+  enum CodingKeys: String, CodingKey { case name, base, size, kind, holds }
+
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    name = try c.decode(String.self, forKey: .name)
+    size = try c.decode(Int.self, forKey: .size)
+    kind = try c.decode(String.self, forKey: .kind)
+    holds = try c.decodeIfPresent([String].self, forKey: .holds) ?? []
+    // Addresses are written in hex in the files, as in a datasheet.
+    let text = try c.decode(String.self, forKey: .base)
+    let digits = text.hasPrefix("0x") ? String(text.dropFirst(2)) : text
+    guard let value = UInt64(digits, radix: text.hasPrefix("0x") ? 16 : 10) else {
+      throw DecodingError.dataCorruptedError(
+        forKey: .base, in: c, debugDescription: "base address '\(text)' is not a number")
+    }
+    base = value
+  }
+
+  public func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(name, forKey: .name)
+    try c.encode("0x" + String(base, radix: 16, uppercase: true), forKey: .base)
+    try c.encode(size, forKey: .size)
+    try c.encode(kind, forKey: .kind)
+    try c.encode(holds, forKey: .holds)
+  }
+}
