@@ -6,6 +6,8 @@ import Foundation
 /// names the program, so "arm-none-eabi-gcc not found" reads as such.
 public struct ProcessResult: Sendable {
   public var status: Int32
+  /// True when the program was killed by a signal (`status` is the signal).
+  public var signaled: Bool
   public var stdout: String
   public var stderr: String
 }
@@ -58,6 +60,7 @@ public enum ProcessRunner {
     let errData = FileManager.default.contents(atPath: errURL.path) ?? Data()
     return ProcessResult(
       status: process.terminationStatus,
+      signaled: process.terminationReason == .uncaughtSignal,
       stdout: String(decoding: outData, as: UTF8.self),
       stderr: String(decoding: errData, as: UTF8.self))
   }

@@ -1,0 +1,205 @@
+import EdgeCore
+import EdgePlan
+import EdgeReference
+
+/// Prints the three model files: `<model>.h` (the API), `<model>.c` (kernel
+/// parameters and the invoke sequence) and `<model>_weights.c` (constants).
+/// It decides nothing: the program says what to call, the storage map where
+/// every tensor is.
+struct ModelEmitter {
+  let map: StorageMap
+  let banner: String
+
+  var graph: Graph { map.graph }
+  var name: String { graph.name }
+  var macro: String { name.macroCase }
+
+  /// `input`, `input_1`, … : the names of the I/O accessors.
+  func ioName(_ base: String, _ index: Int) -> String { index == 0 ? base : "\(base)_\(index)" }
+
+  // MARK: - <model>.h
+
+  func header() -> String {
+    var lines = [banner, "#ifndef \(macro)_H", "#define \(macro)_H", "", "#include <stdint.h>", ""]
+    lines.append("#ifdef __cplusplus\nextern \"C\" {\n#endif\n")
+    lines.append("/* Bytes of RAM the model needs: the arena holds every activation, the inputs and the outputs. */")
+    lines.append("#define \(macro)_ARENA_BYTES \(map.plan.arenaBytes)")
+    lines.append("#define \(macro)_INPUT_COUNT \(graph.inputs.count)")
+    lines.append("#define \(macro)_OUTPUT_COUNT \(graph.outputs.count)\n")
+    for (kind, ids) in [("input", graph.inputs), ("output", graph.outputs)] {
+      for (index, id) in ids.enumerated() {
+        let tensor = graph.tensors[id]
+        let m = "\(macro)_\(ioName(kind, index).uppercased())"
+        lines.append(CSyntax.comment("\(kind) \(index): '\(tensor.name)', \(tensor.type.rawValue) \(tensor.shape)"))
+        lines.append("#define \(m)_ELEMENTS \(tensor.elementCount)")
+        lines.append("#define \(m)_BYTES \(tensor.byteSize)")
+        if let q = tensor.quantization, !q.isPerAxis {
+          lines.append("#define \(m)_SCALE \(CSyntax.float(q.scale))")
+          lines.append("#define \(m)_ZERO_POINT \(q.zeroPoint)")
+        }
+        lines.append("")
+      }
+    }
+    lines.append("/* Where to write input k and read output k: pointers into the arena, valid")
+    lines.append(" * before and after invoke. An input's bytes are reused once it is consumed. */")
+    for (index, id) in graph.inputs.enumerated() {
+      lines.append("\(graph.tensors[id].type.cType) *\(name)_\(ioName("input", index))(void);")
+    }
+    for (index, id) in graph.outputs.enumerated() {
+      lines.append("const \(graph.tensors[id].type.cType) *\(name)_\(ioName("output", index))(void);")
+    }
+    lines.append("\n/* Runs the model on the inputs in the arena. Returns 0 on success. */")
+    lines.append("int \(name)_invoke(void);\n")
+    lines.append("/* Copies the inputs in, invokes, copies the outputs out. Returns 0 on success. */")
+    lines.append("int \(name)_run(\(runParameters()));\n")
+    lines.append("#ifdef __cplusplus\n}\n#endif\n")
+    lines.append("#endif /* \(macro)_H */")
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  func runParameters() -> String {
+    let ins = graph.inputs.enumerated().map { i, id in
+      "const \(graph.tensors[id].type.cType) *\(graph.inputs.count == 1 ? "input" : "input\(i)")"
+    }
+    let outs = graph.outputs.enumerated().map { i, id in
+      "\(graph.tensors[id].type.cType) *\(graph.outputs.count == 1 ? "output" : "output\(i)")"
+    }
+    return (ins + outs).joined(separator: ", ")
+  }
+
+  // MARK: - <model>_weights.c
+
+  func weightsSource() -> String {
+    var lines = [banner, "#include <math.h>", "#include <stdint.h>", "#include \"edgec/platform.h\"", ""]
+    lines.append("/* Constants the kernels read: \(map.weights.count) tensors, \(map.weightBytes) bytes, in flash. */\n")
+    for id in map.weights {
+      lines.append(weightDefinition(id))
+      lines.append("")
+    }
+    if map.weights.isEmpty { lines.append("extern const uint8_t \(name)_no_weights;") }
+    return lines.joined(separator: "\n")
+  }
+
+  func weightDeclaration(_ id: TensorID) -> String {
+    let tensor = graph.tensors[id]
+    return "extern const \(tensor.type.cType) \(name)_t\(id)[\(tensor.elementCount)];"
+  }
+
+  func weightDefinition(_ id: TensorID) -> String {
+    let tensor = graph.tensors[id]
+    let values = CSyntax.elements(of: tensor, bytes: tensor.data ?? [])
+    return CSyntax.comment("'\(tensor.name)' \(tensor.type.rawValue) \(tensor.shape)") + "\n"
+      + "const \(tensor.type.cType) \(name)_t\(id)[\(tensor.elementCount)] EDGEC_ALIGNED(16) = {\n"
+      + CSyntax.list(values, perLine: tensor.type == .float32 ? 6 : 16) + "\n};"
+  }
+
+  // MARK: - <model>.c
+
+  func source() throws -> String {
+    var lines = [banner, "#include <math.h>", "#include <string.h>", "", "#include \"\(name).h\"", "#include \"edgec/kernels.h\"", "#include \"edgec/platform.h\"", ""]
+    if !map.weights.isEmpty {
+      lines.append("/* Weights: \(name)_weights.c. */")
+      lines += map.weights.map(weightDeclaration)
+      lines.append("")
+    }
+    lines.append("/* The arena, laid out by the memory plan (plan.json): \(map.plan.arenaBytes) bytes,")
+    lines.append(" * lower bound for this order \(map.plan.lowerBoundBytes) bytes. */")
+    lines.append("static uint8_t \(name)_arena[\(macro)_ARENA_BYTES] EDGEC_ALIGNED(16);\n")
+    var calls: [String] = []
+    for step in map.program {
+      let op = graph.operators[step.opIndex]
+      let title = "op \(step.opIndex): \(op.kind.name) -> '\(op.outputs.first.map { graph.tensors[$0].name } ?? "")'"
+      switch step {
+      case .alias(_, let input, let output):
+        calls.append("  " + CSyntax.comment("\(title): a view of \(graph.describe(tensor: input)), no code") )
+        _ = output
+      case .kernel(let index, let kernel, let inputs, let outputs):
+        lines.append(CSyntax.comment(title))
+        lines += parameterDefinitions(kernel, prefix: "op\(index)")
+        calls.append("  " + CSyntax.comment(title))
+        calls += try call(kernel, prefix: "op\(index)", inputs: inputs, outputs: outputs)
+      }
+    }
+    lines.append("")
+    for (index, id) in graph.inputs.enumerated() {
+      lines.append("\(graph.tensors[id].type.cType) *\(name)_\(ioName("input", index))(void) {")
+      lines.append("  return (\(graph.tensors[id].type.cType) *)\(try pointerExpression(id, mutable: true, typed: false));\n}\n")
+    }
+    for (index, id) in graph.outputs.enumerated() {
+      let t = graph.tensors[id].type.cType
+      lines.append("const \(t) *\(name)_\(ioName("output", index))(void) {")
+      lines.append("  return (const \(t) *)\(try pointerExpression(id, mutable: false, typed: false));\n}\n")
+    }
+    lines.append("int \(name)_invoke(void) {")
+    lines += calls
+    lines.append("  return 0;\n}\n")
+    lines.append("int \(name)_run(\(runParameters())) {")
+    for (index, id) in graph.inputs.enumerated() {
+      let arg = graph.inputs.count == 1 ? "input" : "input\(index)"
+      lines.append("  memcpy(\(name)_\(ioName("input", index))(), \(arg), \(graph.tensors[id].byteSize));")
+    }
+    lines.append("  if (\(name)_invoke() != 0) return -1;")
+    for (index, id) in graph.outputs.enumerated() {
+      let arg = graph.outputs.count == 1 ? "output" : "output\(index)"
+      lines.append("  memcpy(\(arg), \(name)_\(ioName("output", index))(), \(graph.tensors[id].byteSize));")
+    }
+    lines.append("  return 0;\n}")
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// The static tables and the const parameter struct of one kernel call.
+  func parameterDefinitions(_ kernel: any PreparedKernel, prefix: String) -> [String] {
+    var tables: [String] = []
+    func render(_ field: NamedKernelField, depth: Int) -> String {
+      switch field.value {
+      case .int(let v): return CSyntax.int(v)
+      case .uint(let v): return "0x\(String(v, radix: 16, uppercase: true))u"
+      case .float(let v): return CSyntax.float(v)
+      case .inline(let values): return "{" + values.map { CSyntax.int($0) }.joined(separator: ", ") + "}"
+      case .table(let values):
+        let symbol = "\(prefix)_\(field.name)"
+        tables.append("static const int32_t \(symbol)[\(max(values.count, 1))] = {\n"
+          + CSyntax.list(values.isEmpty ? ["0"] : values.map { CSyntax.int($0) }) + "\n};")
+        return symbol
+      case .record(let fields):
+        return "{" + fields.map { ".\($0.name) = \(render($0, depth: depth + 1))" }.joined(separator: ", ") + "}"
+      }
+    }
+    let body = kernel.cFields.map { "  .\($0.name) = \(render($0, depth: 1))," }
+    return tables + ["static const \(kernel.cParamsType) \(prefix)_params = {"] + body + ["};", ""]
+  }
+
+  /// `edgec_x(&opN_params, in..., out...);` with pointers into the arena or weights.
+  func call(_ kernel: any PreparedKernel, prefix: String, inputs: [TensorID?], outputs: [TensorID]) throws -> [String] {
+    let ins = try inputs.map { id -> String in
+      guard let id else { return "NULL" }
+      return try pointerExpression(id, mutable: false, typed: !kernel.takesInputArray)
+    }
+    let outs = try outputs.map { try pointerExpression($0, mutable: true, typed: true) }
+    if kernel.takesInputArray {
+      return [
+        "  {",
+        "    const void *const inputs[\(max(ins.count, 1))] = {\(ins.joined(separator: ", "))};",
+        "    \(kernel.cFunction)(&\(prefix)_params, inputs, \((outs).joined(separator: ", ")));",
+        "  }",
+      ]
+    }
+    return ["  \(kernel.cFunction)(&\(prefix)_params, \((ins + outs).joined(separator: ", ")));"]
+  }
+
+  /// The C expression for tensor `id`'s data.
+  func pointerExpression(_ id: TensorID, mutable: Bool, typed: Bool) throws -> String {
+    guard let storage = map.storage(of: id) else {
+      throw EdgeError(.invalidGraph, "\(graph.describe(tensor: id)) has no storage")
+    }
+    let type = graph.tensors[id].type.cType
+    switch storage {
+    case .weights(let symbol):
+      return symbol
+    case .arena(let offset):
+      let address = "(\(name)_arena + \(offset))"
+      if !typed { return address }
+      return mutable ? "(\(type) *)\(address)" : "(const \(type) *)\(address)"
+    }
+  }
+}
