@@ -47,8 +47,9 @@ func frexp(_ x: Double) -> (Double, Int) {
   return (Double(sign: x.sign, exponent: -1, significand: x.significand), exponent)
 }
 
-/// gemmlowp's `SaturatingRoundingDoublingHighMul`: (a·b·2 + 2^31 rounding) >> 32,
-/// rounding to nearest with ties away from zero, saturating the one overflow case.
+/// gemmlowp's `SaturatingRoundingDoublingHighMul`: round(a·b / 2^31) with ties
+/// toward +infinity (its nudge of 1 − 2^30 for negative products turns −3.5
+/// into −3), saturating the one overflow case.
 @inline(__always)
 public func saturatingRoundingDoublingHighMul(_ a: Int32, _ b: Int32) -> Int32 {
   if a == b && a == Int32.min { return Int32.max }

@@ -16,7 +16,7 @@
 extern "C" {
 #endif
 
-/* (a * b * 2 + 2^31) >> 32, ties away from zero, saturating INT32_MIN^2. */
+/* round(a * b / 2^31), ties toward +infinity, saturating INT32_MIN * INT32_MIN. */
 static inline int32_t edgec_sat_rounding_doubling_high_mul(int32_t a, int32_t b) {
   int64_t ab;
   int32_t nudge;

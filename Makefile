@@ -1,0 +1,72 @@
+# edgec: the two commands are `make demo` and `make test`; both set up what
+# is missing first (Debian packages, the Python venv), so a fresh machine
+# needs nothing else.
+
+SHELL := /bin/bash
+SWIFT ?= swift
+VENV := .venv
+PY := $(VENV)/bin/python
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES := gcc clang make gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm libopenblas-dev liblapacke-dev
+SHARED_MODELS := ../shared/models/mlperf-tiny
+RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path)/edgec
+DEMO_MODEL := Examples/models/kws_dscnn_int8.tflite
+DEMO_INPUT := Examples/models/kws_dscnn_x.npy
+
+.PHONY: all setup setup-apt setup-venv build release demo test test-swift test-c test-conformance bench clean
+
+all: release
+
+## setup: install missing Debian packages and the Python venv used by the tests.
+setup: setup-apt setup-venv
+
+setup-apt:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+setup-venv: $(VENV)/.installed
+
+$(VENV)/.installed: tools/requirements-test.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip >/dev/null
+	$(PY) -m pip install -q -r tools/requirements-test.txt
+	touch $@
+
+build:
+	$(SWIFT) build
+
+release:
+	$(SWIFT) build -c release --product edgec
+
+## demo: compile the bundled keyword-spotting model for the STM32F746 and
+## simulate it on the host against the reference interpreter.
+demo: setup release
+	$(RELEASE_BIN) inspect $(DEMO_MODEL)
+	$(RELEASE_BIN) compile $(DEMO_MODEL) --target stm32f746 -o out/demo
+	$(RELEASE_BIN) simulate $(DEMO_MODEL) --target stm32f746 --input $(DEMO_INPUT) --output out/demo_y.npy --check
+	@echo "--- out/demo/report.json"; cat out/demo/report.json
+
+## test: every test — Swift (all modules, fixtures, fuzzing), the C runtime,
+## and live conformance against TFLM and LiteRT.
+test: setup test-swift test-c test-conformance
+
+test-swift:
+	$(SWIFT) build -c release --product edgec
+	EDGEC_VENV_PYTHON=$(abspath $(PY)) $(SWIFT) test
+
+test-c:
+	$(MAKE) -C Runtime-C/tests
+
+test-conformance: release
+	$(PY) tools/conformance.py --edgec $(RELEASE_BIN)
+
+## bench: compile time, ops, MACs, weights, peak SRAM and lower bound per
+## MLPerf Tiny model, next to TFLM's arena.
+bench: setup release
+	$(PY) tools/bench.py --edgec $(RELEASE_BIN)
+
+clean:
+	rm -rf .build out

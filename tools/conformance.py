@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Live conformance: edgec's emitted C against the real peers.
+
+For each MLPerf Tiny model in ../shared/models/mlperf-tiny (when present):
+  int8   N seeded inputs through `edgec simulate` must equal TensorFlow Lite
+         Micro's outputs bit for bit, and with `--rounding litert` LiteRT's
+         reference kernels (BUILTIN_REF) bit for bit;
+  float  within a relative error of 1e-4 of LiteRT's reference kernels.
+Then every committed fixture (Tests/Fixtures/manifest.json) is re-run through
+TFLM live and compared with edgec, which also proves the committed outputs
+still match the installed peers.
+
+Prints one line per check and exits non-zero if any fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import oracle  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "models" / "mlperf-tiny"
+FLOAT_TOLERANCE = 1e-4
+
+
+def relative_error(got: np.ndarray, ref: np.ndarray) -> float:
+    """max |got - ref| / max(|ref|, 1e-6 max|ref|): the accept script's measure."""
+    ref64, got64 = ref.astype(np.float64), got.astype(np.float64)
+    floor = 1e-6 * float(np.max(np.abs(ref64))) + 1e-12
+    return float(np.max(np.abs(got64 - ref64) / (np.abs(ref64) + floor)))
+
+
+def simulate(edgec: str, model: Path, inputs: list[np.ndarray], names: list[str], work: Path, extra: list[str]) -> list[np.ndarray]:
+    args = [edgec, "simulate", str(model)]
+    for i, x in enumerate(inputs):
+        path = work / f"x_{i}.npy"
+        np.save(path, x)
+        args += ["--input", f"{i}={path}" if len(inputs) > 1 else str(path)]
+    y = work / "y.npy"
+    args += ["--output", str(y)] + extra
+    p = subprocess.run(args, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise RuntimeError((p.stderr or p.stdout).strip().splitlines()[-1] if (p.stderr or p.stdout).strip() else f"exit {p.returncode}")
+    outs = []
+    for k in range(len(names)):
+        path = y if k == 0 else work / f"y_{k}.npy"
+        outs.append(np.load(path))
+    return outs
+
+
+def compare(label: str, got: list[np.ndarray], ref: list[np.ndarray], exact: bool) -> bool:
+    ok = True
+    details = []
+    for k, (g, r) in enumerate(zip(got, ref)):
+        g = g.reshape(r.shape)
+        if exact:
+            bad = int(np.sum(g != r))
+            details.append(f"output {k}: {bad} of {r.size} differ")
+            ok &= bad == 0
+        else:
+            err = relative_error(g, r)
+            details.append(f"output {k}: max relative error {err:.2e}")
+            ok &= err <= FLOAT_TOLERANCE
+    print(f"{'PASS' if ok else 'FAIL'} {label}: {'; '.join(details)}", flush=True)
+    return ok
+
+
+def check_model(edgec: str, model: Path, n: int, seed: int, peers: list[tuple[str, list[str], bool]], work: Path) -> bool:
+    data = model.read_bytes()
+    ins, outs = oracle.model_io(data)
+    xs = oracle.draw_inputs(ins, n, seed)
+    ok = True
+    for peer, extra, exact in peers:
+        label = f"{model.name} ({n} inputs) vs {peer}{' ' + ' '.join(extra) if extra else ''}"
+        try:
+            got = simulate(edgec, model, xs, [o["name"] for o in outs], work, extra)
+        except RuntimeError as e:
+            print(f"FAIL {label}: edgec: {e}", flush=True)
+            ok = False
+            continue
+        ok &= compare(label, got, oracle.run(peer, data, xs), exact)
+    return ok
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--edgec", required=True, help="path to the edgec binary")
+    ap.add_argument("-n", type=int, default=200, help="inputs per int8 model (default 200)")
+    ap.add_argument("--float-n", type=int, default=50, help="inputs per float model (default 50)")
+    ap.add_argument("--seed", type=int, default=20261127)
+    args = ap.parse_args()
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        if SHARED.exists():
+            for name in ["kws", "vww", "resnet8", "ad01"]:
+                ok &= check_model(args.edgec, SHARED / f"{name}_int8.tflite", args.n, args.seed,
+                                  [("tflm", [], True), ("litert", ["--rounding", "litert"], True)], work)
+                ok &= check_model(args.edgec, SHARED / f"{name}_float.tflite", args.float_n, args.seed,
+                                  [("litert", [], False)], work)
+        else:
+            print(f"note: {SHARED} is absent; the shared MLPerf Tiny models are skipped", flush=True)
+        manifest = ROOT / "Tests" / "Fixtures" / "manifest.json"
+        fixtures = json.loads(manifest.read_text())["fixtures"] if manifest.exists() else []
+        for fixture in fixtures:
+            model = ROOT / "Tests" / "Fixtures" / fixture["name"] / "model.tflite"
+            exact = fixture.get("dtype") != "float32"
+            peers = [("tflm", [], True), ("litert", ["--rounding", "litert"], True)] if exact else [("litert", [], False)]
+            ok &= check_model(args.edgec, model, 20, args.seed, peers, work)
+    print("conformance:", "all passed" if ok else "FAILURES", flush=True)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
