@@ -1,0 +1,34 @@
+import EdgeCore
+
+extension MemoryPlan {
+  /// plan.json: the arena size, the lower bound and every tensor's place,
+  /// tensors sorted by id. Built on EdgeCore's JSON so the bytes are the same
+  /// on every run (fixed key order) and report.json can embed the same value.
+  public func json(model: String) -> String {
+    jsonValue(model: model).rendered() + "\n"
+  }
+
+  public func jsonValue(model: String) -> JSON {
+    .object([
+      ("model", .string(model)),
+      ("arena_bytes", .int(arenaBytes)),
+      ("lower_bound_bytes", .int(lowerBoundBytes)),
+      ("alignment", .int(alignment)),
+      ("tensors", .array(tensors.map(\.jsonValue))),
+    ])
+  }
+}
+
+extension PlannedTensor {
+  public var jsonValue: JSON {
+    .object([
+      ("name", .string(name)),
+      ("tensor", .int(tensor)),
+      ("bytes", .int(bytes)),
+      ("offset", .int(offset)),
+      ("first_op", .int(firstOp)),
+      ("last_op", .int(lastOp)),
+      ("alias_of", aliasOf.map { .int($0) } ?? .null),
+    ])
+  }
+}
