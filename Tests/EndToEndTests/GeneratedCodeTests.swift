@@ -1,0 +1,82 @@
+import EdgeCodegen
+import EdgeCore
+import EdgeImport
+import EdgeTargets
+import Foundation
+import Testing
+
+/// The emitted C as a user receives it: strict-clean under every compiler we
+/// promise, deterministic, and refused when it cannot fit.
+@Suite struct GeneratedCodeTests {
+  static let strict = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic"]
+
+  /// Compiles a compilation's C files with `compiler` and `flags` (syntax and
+  /// semantics, no link); returns the compiler's complaint or nil.
+  func compileErrors(_ compilation: Compilation, compiler: String, flags: [String]) throws -> String? {
+    let dir = try ScratchDirectory(prefix: "edgec-test-cc")
+    defer { dir.remove() }
+    try dir.write(compilation.files.map { ($0.path, $0.contents) })
+    let sources = compilation.files.map(\.path).filter { $0.hasSuffix(".c") }
+    let result = try ProcessRunner.run(compiler, Self.strict + flags + ["-I", dir.path, "-fsyntax-only"] + sources, directory: dir.path)
+    return result.status == 0 ? nil : result.stderr
+  }
+
+  @Test(arguments: Fixture.all)
+  func compilesStrictlyWithGCCAndClang(_ fixture: Fixture) throws {
+    let compilation = try compile(try fixture.graph(), for: try TargetCatalog().load("host"), options: CompileOptions(measureCode: false))
+    for compiler in ["gcc", "clang"] where ProcessRunner.which(compiler) != nil {
+      let errors = try compileErrors(compilation, compiler: compiler, flags: [])
+      #expect(errors == nil, "\(fixture.name) with \(compiler):\n\(errors ?? "")")
+    }
+  }
+
+  @Test(arguments: Fixture.all.filter { $0.name.contains("dscnn") || $0.name.contains("resnet") || $0.name.contains("autoencoder") })
+  func compilesStrictlyForCortexM7(_ fixture: Fixture) throws {
+    let target = try TargetCatalog().load("stm32f746")
+    try #require(ProcessRunner.which(target.cc) != nil, "\(target.cc) is not installed (make setup)")
+    let compilation = try compile(try fixture.graph(), for: target, options: CompileOptions(measureCode: true))
+    let errors = try compileErrors(compilation, compiler: target.cc, flags: target.cflags)
+    #expect(errors == nil, "\(fixture.name):\n\(errors ?? "")")
+    #expect(compilation.report.code.method.hasPrefix("measured"))
+    #expect(compilation.report.code.bytes > 0)
+  }
+
+  @Test(arguments: Fixture.all)
+  func compilationIsDeterministic(_ fixture: Fixture) throws {
+    let graph = try fixture.graph()
+    let target = try TargetCatalog().load("stm32f746")
+    let a = try compile(graph, for: target, options: CompileOptions(measureCode: false))
+    let b = try compile(try fixture.graph(), for: target, options: CompileOptions(measureCode: false))
+    #expect(a.files.map(\.path) == b.files.map(\.path))
+    for (x, y) in zip(a.files, b.files) { #expect(x.contents == y.contents, "\(fixture.name): \(x.path) differs") }
+  }
+
+  @Test func modelThatDoesNotFitIsRefusedWithBothFigures() throws {
+    let fixture = try #require(Fixture.all.first { $0.name.contains("dscnn") })
+    var tiny = try TargetCatalog().load("stm32f746")
+    tiny.memory = tiny.memory.map { region in
+      var r = region
+      if r.kind == "ram" { r.size = 2048 }
+      return r
+    }
+    do {
+      _ = try compile(try fixture.graph(), for: tiny, options: CompileOptions(measureCode: false))
+      Issue.record("compiling for a 6 KB chip should fail")
+    } catch let error as EdgeError {
+      #expect(error.kind == .doesNotFit)
+      #expect(error.message.contains("bytes of SRAM"))
+      #expect(error.message.contains("has \(tiny.sramBudgetBytes)"))
+    }
+  }
+
+  /// TFLM's MAC count of kws (../shared/baselines) is reproduced exactly.
+  @Test func kwsReportMatchesTheBaselineMACs() throws {
+    let path = Fixture.root.deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("shared/models/mlperf-tiny/kws_int8.tflite").path
+    guard FileManager.default.fileExists(atPath: path) else { return }  // ../shared is optional
+    let compilation = try compile(try loadModel(path: path), for: try TargetCatalog().load("stm32f746"), options: CompileOptions(measureCode: false))
+    #expect(compilation.report.macs == 2_656_768)
+    #expect(compilation.report.weightsBytes <= 24_376)
+    #expect(compilation.report.peakSRAMBytes >= compilation.report.lowerBoundBytes)
+  }
+}
