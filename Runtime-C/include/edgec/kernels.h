@@ -46,7 +46,11 @@ typedef struct {
   int32_t stride2[EDGEC_MAX_DIMS];
 } edgec_broadcast;
 
-/* FULLY_CONNECTED requantization rounding: TFLM rounds twice, LiteRT 2.x once. */
+/* FULLY_CONNECTED requantization rounding. EDGEC_ROUND_DOUBLE is TFLM's
+ * fixed-point MultiplyByQuantizedMultiplier (a rounding high multiply, then a
+ * rounding shift). EDGEC_ROUND_SINGLE is LiteRT 2.x's reference kernel:
+ * round(double(acc) * s_in * s_w / s_out) in double precision, ties away from
+ * zero, one rounding. */
 enum { EDGEC_ROUND_DOUBLE = 0, EDGEC_ROUND_SINGLE = 1 };
 
 /* ---------------------------------------------------------------- CONV_2D */
@@ -115,12 +119,16 @@ typedef struct {
   int32_t batches;      /* rows of the input: elements / accum_depth */
   int32_t accum_depth;  /* input features */
   int32_t output_depth; /* output features */
-  int32_t input_offset, filter_offset, output_offset;
+  int32_t input_offset, filter_offset, output_offset; /* filter_offset is 0 when per_channel */
   int32_t act_min, act_max;
-  int32_t per_channel; /* 1: multiplier/shift have output_depth entries; 0: one entry */
+  int32_t per_channel; /* 1: multiplier/shift/real_scale have output_depth entries; 0: one */
   int32_t rounding;    /* EDGEC_ROUND_DOUBLE or EDGEC_ROUND_SINGLE */
-  const int32_t *multiplier;
-  const int32_t *shift;
+  const int32_t *multiplier; /* EDGEC_ROUND_DOUBLE: Q31 multipliers */
+  const int32_t *shift;      /* EDGEC_ROUND_DOUBLE: shifts, positive = left */
+  /* EDGEC_ROUND_SINGLE: the real scales s_in * s_w / s_out as IEEE-754
+   * doubles, each stored as two words (low 32 bits, then high 32 bits) so the
+   * table stays int32_t; NULL with EDGEC_ROUND_DOUBLE. */
+  const int32_t *real_scale;
 } edgec_fully_connected_s8_params;
 
 void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const int8_t *input,
@@ -196,15 +204,18 @@ void edgec_max_pool_f32(const edgec_pool_f32_params *p, const float *input, floa
 /* ------------------------------------------------------------------- MEAN */
 
 /* dims is the input shape, reduce[i] is 1 for the reduced axes. The output has the
- * input's shape with reduced axes removed (or kept as 1, the same bytes). */
+ * input's shape with reduced axes removed (or kept as 1, the same bytes).
+ * int8 is TFLM's QuantizedMeanOrSum, its only int8 MEAN path: an int32 sum of
+ * the raw inputs, less input_zp * num_elements, requantized once by
+ * multiplier/shift = input_scale / output_scale / num_elements (the division
+ * folded into the multiplier at compile time), clamped to int8. */
 typedef struct {
   int32_t rank;
   int32_t dims[EDGEC_MAX_DIMS];
   int32_t reduce[EDGEC_MAX_DIMS];
   int32_t input_offset, output_offset; /* -input zp, +output zp */
-  int32_t multiplier, shift;           /* input_scale / output_scale (see the kernel) */
+  int32_t multiplier, shift;           /* input_scale / output_scale / num_elements */
   int32_t num_elements;                /* elements reduced into each output */
-  int32_t same_quantization;           /* TFLM's same-scale, same-zero-point path */
 } edgec_mean_s8_params;
 
 void edgec_mean_s8(const edgec_mean_s8_params *p, const int8_t *input, int8_t *output);
@@ -219,6 +230,10 @@ void edgec_mean_f32(const edgec_mean_f32_params *p, const float *input, float *o
 
 /* ---------------------------------------------------------------- SOFTMAX */
 
+/* int8 is TFLM's gemmlowp path: differences to the row maximum scaled to
+ * Q5.26 (input_multiplier, input_left_shift), exp in fixed point, the sum in
+ * Q12.19, then its reciprocal. Differences below diff_min count as exp = 0.
+ * Where TFLM aborts (a row whose exps sum to 256 or more), edgec writes -128. */
 typedef struct {
   int32_t outer;          /* rows */
   int32_t depth;          /* softmax over the last axis */
@@ -286,7 +301,10 @@ void edgec_concatenation(const edgec_concatenation_params *p, const void *const 
 
 /* ------------------------------------------------ QUANTIZE and DEQUANTIZE */
 
-/* float -> int8: q = clamp(round(x / scale) + zero_point). */
+/* float -> int8: q = clamp(round(x / scale) + zero_point), rounding half away
+ * from zero in float. A quotient that is NaN or outside int32 becomes
+ * INT32_MIN before the zero point is added (with wrap-around), as TFLM's
+ * float-to-int conversion behaves on x86. */
 typedef struct {
   int32_t size;
   float scale;

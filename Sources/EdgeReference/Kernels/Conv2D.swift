@@ -1,6 +1,188 @@
 import EdgeCore
 
-// PLACEHOLDER until the kernel lands: lowering fails with a clear error.
+// CONV_2D: TFLM's reference ConvPerChannel (int8) and Conv (float32),
+// including grouped convolution (filter input depth dividing the input depth).
+
 func lowerConv2D(_ context: OpContext) throws -> LoweredOp {
-  throw context.error(.unsupported, "\(context.op.kind.name) is not implemented yet")
+  guard case .conv2D(let options) = context.op.options else {
+    throw context.error(.invalidGraph, "CONV_2D carries no Conv2DOptions")
+  }
+  let input = try context.input(0)
+  let filter = try context.constantInput(1)
+  let bias = try context.inputID(2).map { _ in try context.input(2) }
+  let output = try context.output()
+  let arithmetic = try context.convArithmetic(input: input, filter: filter, bias: bias, output: output)
+  let inDims = try context.nhwcDims(input, role: "input")
+  let filterDims = try context.nhwcDims(filter, role: "filter")
+  let outDims = try context.nhwcDims(output, role: "output")
+  guard filterDims.c >= 1, inDims.c % filterDims.c == 0 else {
+    throw context.error(.invalidGraph, "filter '\(filter.name)' input depth \(filterDims.c) does not divide the input depth \(inDims.c)")
+  }
+  let groups = inDims.c / filterDims.c
+  guard outDims.c == filterDims.n, filterDims.n % groups == 0 else {
+    throw context.error(.invalidGraph, "filter '\(filter.name)' \(filter.shape) does not produce output '\(output.name)' \(output.shape) in \(groups) group(s)")
+  }
+  if let bias, bias.elementCount != outDims.c {
+    throw context.error(.invalidGraph, "bias '\(bias.name)' has \(bias.elementCount) elements for \(outDims.c) output channels")
+  }
+  let window = try context.windowGeometry(
+    padding: options.padding, strideH: options.strideH, strideW: options.strideW,
+    dilationH: options.dilationH, dilationW: options.dilationW,
+    input: inDims, filterH: filterDims.h, filterW: filterDims.w, output: outDims)
+  let tensors = [context.inputID(0), context.inputID(1), context.inputID(2)]
+
+  switch arithmetic {
+  case .int8:
+    let filterQ = try context.quantization(of: filter)
+    if filterQ.isPerAxis && filterQ.axis != 0 {
+      throw context.error(.invalidGraph, "CONV_2D weights '\(filter.name)' are quantized along axis \(filterQ.axis); TFLite requires axis 0")
+    }
+    let scales = convChannelScales(
+      inputScale: try context.activationScale(input),
+      filterScales: try context.filterScales(filter, channels: outDims.c),
+      outputScale: try context.activationScale(output), channels: outDims.c)
+    let multipliers = try context.requantization(scales, what: "CONV_2D '\(output.name)'")
+    let range = try context.int8ActivationRange(output: output)
+    let kernel = Conv2DS8Kernel(
+      input: inDims, filter: filterDims, output: outDims, window: window,
+      inputOffset: -(try context.int8ZeroPoint(input)), outputOffset: try context.int8ZeroPoint(output),
+      actMin: range.min, actMax: range.max,
+      multipliers: multipliers.map(\.multiplier), shifts: multipliers.map(\.shift))
+    return context.kernel(kernel, inputs: tensors)
+  case .float32:
+    let range = try context.float32ActivationRange()
+    let kernel = Conv2DF32Kernel(
+      input: inDims, filter: filterDims, output: outDims, window: window, actMin: range.min, actMax: range.max)
+    return context.kernel(kernel, inputs: tensors)
+  }
+}
+
+/// `edgec_conv2d_s8`: int32 accumulation of filter × (input + input_offset),
+/// bias, per-channel double-rounding requantization, output offset, clamp.
+struct Conv2DS8Kernel: PreparedKernel {
+  var input: NHWCDims, filter: NHWCDims, output: NHWCDims
+  var window: WindowGeometry
+  var inputOffset: Int32, outputOffset: Int32
+  var actMin: Int32, actMax: Int32
+  var multipliers: [Int32], shifts: [Int32]
+
+  var cFunction: String { "edgec_conv2d_s8" }
+  var cParamsType: String { "edgec_conv2d_s8_params" }
+  var cFields: [NamedKernelField] {
+    [NamedKernelField("input", input.field), NamedKernelField("filter", filter.field), NamedKernelField("output", output.field)]
+      + window.cFields
+      + [
+        NamedKernelField("input_offset", .int(inputOffset)), NamedKernelField("output_offset", .int(outputOffset)),
+        NamedKernelField("act_min", .int(actMin)), NamedKernelField("act_max", .int(actMax)),
+        NamedKernelField("multiplier", .table(multipliers)), NamedKernelField("shift", .table(shifts)),
+      ]
+  }
+
+  func run(inputs: [TensorValue?], outputs: inout [TensorValue]) {
+    guard inputs.count >= 2, let inputValue = inputs[0], let filterValue = inputs[1], !outputs.isEmpty else { return }
+    let x = inputValue.windowKernelElements(as: Int8.self)
+    let w = filterValue.windowKernelElements(as: Int8.self)
+    let bias = inputs.count > 2 ? inputs[2]?.windowKernelElements(as: Int32.self) : nil
+    var y = [Int8](repeating: 0, count: output.elementCount)
+    let perGroup = output.c / max(input.c / filter.c, 1)
+    x.withUnsafeBufferPointer { x in
+      w.withUnsafeBufferPointer { w in
+        y.withUnsafeMutableBufferPointer { y in
+          var o = 0
+          for b in 0..<output.n {
+            for oy in 0..<output.h {
+              let iy0 = oy * window.strideH - window.padH
+              for ox in 0..<output.w {
+                let ix0 = ox * window.strideW - window.padW
+                for oc in 0..<output.c {
+                  let channelBase = (oc / perGroup) * filter.c
+                  var acc: Int32 = 0
+                  for ky in 0..<filter.h {
+                    let iy = iy0 + ky * window.dilationH
+                    if iy < 0 || iy >= input.h { continue }
+                    for kx in 0..<filter.w {
+                      let ix = ix0 + kx * window.dilationW
+                      if ix < 0 || ix >= input.w { continue }
+                      let xBase = ((b * input.h + iy) * input.w + ix) * input.c + channelBase
+                      let wBase = ((oc * filter.h + ky) * filter.w + kx) * filter.c
+                      for ic in 0..<filter.c {
+                        acc &+= Int32(w[wBase + ic]) &* (Int32(x[xBase + ic]) &+ inputOffset)
+                      }
+                    }
+                  }
+                  if let bias { acc &+= bias[oc] }
+                  acc = multiplyByQuantizedMultiplier(acc, multipliers[oc], shifts[oc]) &+ outputOffset
+                  y[o] = Int8(truncatingIfNeeded: min(max(acc, actMin), actMax))
+                  o += 1
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    outputs[0].setWindowKernelElements(y)
+  }
+}
+
+/// `edgec_conv2d_f32`: float accumulation in TFLM's order (ky, kx, ic), then
+/// `total + bias`, then the activation clamp.
+struct Conv2DF32Kernel: PreparedKernel {
+  var input: NHWCDims, filter: NHWCDims, output: NHWCDims
+  var window: WindowGeometry
+  var actMin: Float, actMax: Float
+
+  var cFunction: String { "edgec_conv2d_f32" }
+  var cParamsType: String { "edgec_conv2d_f32_params" }
+  var cFields: [NamedKernelField] {
+    [NamedKernelField("input", input.field), NamedKernelField("filter", filter.field), NamedKernelField("output", output.field)]
+      + window.cFields
+      + [NamedKernelField("act_min", .float(actMin)), NamedKernelField("act_max", .float(actMax))]
+  }
+
+  func run(inputs: [TensorValue?], outputs: inout [TensorValue]) {
+    guard inputs.count >= 2, let inputValue = inputs[0], let filterValue = inputs[1], !outputs.isEmpty else { return }
+    let x = inputValue.windowKernelElements(as: Float.self)
+    let w = filterValue.windowKernelElements(as: Float.self)
+    let bias = inputs.count > 2 ? inputs[2]?.windowKernelElements(as: Float.self) : nil
+    var y = [Float](repeating: 0, count: output.elementCount)
+    let perGroup = output.c / max(input.c / filter.c, 1)
+    x.withUnsafeBufferPointer { x in
+      w.withUnsafeBufferPointer { w in
+        y.withUnsafeMutableBufferPointer { y in
+          var o = 0
+          for b in 0..<output.n {
+            for oy in 0..<output.h {
+              let iy0 = oy * window.strideH - window.padH
+              for ox in 0..<output.w {
+                let ix0 = ox * window.strideW - window.padW
+                for oc in 0..<output.c {
+                  let channelBase = (oc / perGroup) * filter.c
+                  var total: Float = 0
+                  for ky in 0..<filter.h {
+                    let iy = iy0 + ky * window.dilationH
+                    if iy < 0 || iy >= input.h { continue }
+                    for kx in 0..<filter.w {
+                      let ix = ix0 + kx * window.dilationW
+                      if ix < 0 || ix >= input.w { continue }
+                      let xBase = ((b * input.h + iy) * input.w + ix) * input.c + channelBase
+                      let wBase = ((oc * filter.h + ky) * filter.w + kx) * filter.c
+                      for ic in 0..<filter.c {
+                        let product = x[xBase + ic] * w[wBase + ic]
+                        total += product
+                      }
+                    }
+                  }
+                  let value = total + (bias?[oc] ?? 0)
+                  y[o] = value < actMin ? actMin : (value > actMax ? actMax : value)
+                  o += 1
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    outputs[0].setWindowKernelElements(y)
+  }
 }
