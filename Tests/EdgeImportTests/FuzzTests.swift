@@ -25,10 +25,13 @@ struct FuzzSeed {
   let name: String
   let bytes: [UInt8]
   let structure: [Int]
+  /// One of the MLPerf Tiny models in ../shared (not a committed fixture).
+  let isShared: Bool
 
-  init(name: String, bytes: [UInt8]) {
+  init(name: String, bytes: [UInt8], isShared: Bool) {
     self.name = name
     self.bytes = bytes
+    self.isShared = isShared
     var inData = [Bool](repeating: false, count: bytes.count)
     let file = FlatBuffer(bytes)
     if let root = try? file.root(identifier: "TFL3"), let buffers = try? ModelTable(table: root).buffers {
@@ -53,7 +56,9 @@ func fuzzSeeds() -> [FuzzSeed] {
   }
   return paths.sorted().compactMap { path in
     guard let data = FileManager.default.contents(atPath: path) else { return nil }
-    return FuzzSeed(name: (path as NSString).lastPathComponent, bytes: [UInt8](data))
+    return FuzzSeed(
+      name: (path as NSString).lastPathComponent, bytes: [UInt8](data),
+      isShared: path.hasPrefix(mlperfDirectory.path))
   }
 }
 
@@ -98,23 +103,22 @@ func mutate(_ seed: FuzzSeed, donor: FuzzSeed, _ kind: Mutation, _ rng: inout Sp
 }
 
 @Suite struct FuzzTests {
-  /// At least 10,000 seeded mutations of the real models per run; each must
-  /// load or throw an EdgeError. A trap kills the test process, failing CI.
-  /// Smaller models get more mutations: they are cheaper and just as varied.
+  /// At least 10,000 seeded mutations per run (about 50,000 with the shared
+  /// models present); each must load or throw an EdgeError. A trap kills the
+  /// test process, failing CI. Each MLPerf model gets 2,000 mutations, each
+  /// (small) fixture 300, scaled up when there are too few models to reach
+  /// 10,000. About 10 s in a debug build.
   @Test func mutatedModelsLoadOrFailCleanly() throws {
     let seeds = fuzzSeeds()
     try #require(!seeds.isEmpty, "no .tflite under Tests/Fixtures or ../shared/models/mlperf-tiny")
-    let totalMutations = 10_240
-    // Mutations per seed ∝ 1/sqrt(size), each seed at least 40.
-    let weights = seeds.map { 1 / Double(max($0.bytes.count, 1)).squareRoot() }
-    let weightSum = weights.reduce(0, +)
+    let base = seeds.map { $0.isShared ? 2_000 : 300 }
+    let scale = max(1, (10_000 + base.reduce(0, +) - 1) / base.reduce(0, +))
     var rng = SplitMix64(state: 0xED6E_C0DE)
     var loads = 0
     var errors: [EdgeError.Kind: Int] = [:]
     var done = 0
     for (index, seed) in seeds.enumerated() {
-      let count = max(40, Int((Double(totalMutations) * weights[index] / weightSum).rounded(.up)))
-      for _ in 0..<count {
+      for _ in 0..<(base[index] * scale) {
         let donor = rng.chance(50) ? seed : seeds[rng.below(seeds.count)]
         let kind = Mutation.allCases[rng.below(Mutation.allCases.count)]
         let bytes = mutate(seed, donor: donor, kind, &rng)
@@ -123,6 +127,9 @@ func mutate(_ seed: FuzzSeed, donor: FuzzSeed, _ kind: Mutation, _ rng: inout Sp
           loads += 1
         } catch let error as EdgeError {
           errors[error.kind, default: 0] += 1
+          if error.kind == .malformedModel && error.location.byteOffset == nil {
+            Issue.record("\(seed.name), mutation \(kind): malformed-model error without a byte offset: \(error)")
+          }
         } catch {
           Issue.record("\(seed.name), mutation \(kind): not an EdgeError: \(error)")
         }

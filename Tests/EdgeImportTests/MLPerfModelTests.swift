@@ -103,3 +103,14 @@ struct MLPerfModelTests {
     }
   }
 }
+
+extension MLPerfModelTests {
+  /// The largest model, in a debug build: far under the one second a release
+  /// build must meet (about 1.5 ms per import measured here).
+  @Test func vwwFloatImportsInUnderASecond() throws {
+    let path = try #require(mlperfModel("vww_float.tflite"))
+    let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    let elapsed = try ContinuousClock().measure { _ = try importModel(bytes: bytes, name: "vww_float") }
+    #expect(elapsed < .seconds(1))
+  }
+}
