@@ -70,7 +70,8 @@ private func verifyQuantization(_ q: Quantization, of id: TensorID, in graph: Gr
   if q.isPerAxis {
     guard (0..<tensor.shape.rank).contains(q.axis) else {
       throw tensorError(
-        graph, id, "is quantized per axis along axis \(q.axis), but its shape \(tensor.shape) has rank \(tensor.shape.rank)")
+        graph, id,
+        "is quantized per axis along axis \(q.axis), but its shape \(tensor.shape) has rank \(tensor.shape.rank)")
     }
     guard tensor.shape[q.axis] == q.scales.count else {
       throw tensorError(

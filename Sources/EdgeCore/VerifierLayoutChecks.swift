@@ -15,7 +15,8 @@ extension OperatorVerifier {
     var expected: [Int] = []
     for (x, y) in zip(padA, padB) {
       guard x == y || x == 1 || y == 1 else {
-        throw failure("\(describe(a)) with shape \(a.shape) and \(describe(b)) with shape \(b.shape) do not broadcast", b)
+        throw failure(
+          "\(describe(a)) with shape \(a.shape) and \(describe(b)) with shape \(b.shape) do not broadcast", b)
       }
       expected.append(x == 1 ? y : x)
     }

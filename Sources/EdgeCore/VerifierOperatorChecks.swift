@@ -16,7 +16,8 @@ extension OperatorVerifier {
     guard cin == filterCin else {
       let grouped = filterCin > 0 && cin % filterCin == 0
       throw failure("\(describe(filter)) has \(filterCin) input channels but \(describe(input)) has \(cin)"
-          + (grouped ? " (grouped convolution is not supported)" : ""), filter, kind: grouped ? .unsupported : .invalidGraph)
+          + (grouped ? " (grouped convolution is not supported)" : ""),
+        filter, kind: grouped ? .unsupported : .invalidGraph)
     }
     let oh = try windowOutput(o.padding, input.dims[1], filter.dims[1], o.strideH, o.dilationH, "height")
     let ow = try windowOutput(o.padding, input.dims[2], filter.dims[2], o.strideW, o.dilationW, "width")
@@ -86,7 +87,9 @@ extension OperatorVerifier {
     if let bias {
       try type(bias, [t == .int8 ? .int32 : .float32])
       guard bias.tensor.elementCount == channels else {
-        throw failure("\(describe(bias)) has \(bias.tensor.elementCount) elements, expected \(channels) (one per output channel)", bias)
+        throw failure(
+          "\(describe(bias)) has \(bias.tensor.elementCount) elements, expected \(channels) "
+            + "(one per output channel)", bias)
       }
     }
     guard t == .int8 else { return }
@@ -95,7 +98,9 @@ extension OperatorVerifier {
     try channelQuantization(filter, axis: channelAxis, channels: channels)
     if let bias { try channelQuantization(bias, axis: 0, channels: channels) }
     if op.kind != .fullyConnected, let bad = try quantization(filter).zeroPoints.first(where: { $0 != 0 }) {
-      throw failure("\(describe(filter)) has zero point \(bad); int8 convolution weights must be symmetric (zero point 0)", filter, kind: .unsupported)
+      throw failure(
+        "\(describe(filter)) has zero point \(bad); int8 convolution weights must be symmetric (zero point 0)",
+        filter, kind: .unsupported)
     }
   }
 
@@ -125,7 +130,9 @@ extension OperatorVerifier {
     case .same: return (size + stride - 1) / stride
     case .valid:
       guard size >= effective else {
-        throw failure("VALID padding with an effective filter \(axis) of \(effective) leaves no output on an input \(axis) of \(size)")
+        throw failure(
+          "VALID padding with an effective filter \(axis) of \(effective) leaves no output on an input "
+            + "\(axis) of \(size)")
       }
       return (size + stride - effective) / stride
     }

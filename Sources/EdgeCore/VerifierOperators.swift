@@ -82,7 +82,9 @@ struct OperatorVerifier {
 
   func rank(_ operand: Operand, _ expected: Int) throws {
     guard operand.shape.rank == expected else {
-      throw failure("\(describe(operand)) has shape \(operand.shape) of rank \(operand.shape.rank), expected rank \(expected)", operand)
+      throw failure(
+        "\(describe(operand)) has shape \(operand.shape) of rank \(operand.shape.rank), expected rank \(expected)",
+        operand)
     }
   }
 
@@ -121,7 +123,8 @@ struct OperatorVerifier {
   func channelQuantization(_ operand: Operand, axis: Int, channels: Int) throws {
     let q = try quantization(operand)
     guard q.scales.count == 1 || (q.scales.count == channels && q.axis == axis) else {
-      throw failure("\(describe(operand)) has \(q.scales.count) quantization scales along axis \(q.axis), expected 1 or "
+      throw failure(
+        "\(describe(operand)) has \(q.scales.count) quantization scales along axis \(q.axis), expected 1 or "
           + "\(channels) (one per output channel) along axis \(axis)", operand)
     }
   }

@@ -21,7 +21,9 @@ struct OperatorCodeTable {
   let what: String
   /// int8 in the schema: codes up to 127 live here; larger ones store 127
   /// (PLACEHOLDER_FOR_GREATER_OP_CODES) and the real code in `builtinCode`.
-  var deprecatedBuiltinCode: Int8 { get throws { try table.scalar(4, default: Int8(0), "\(what) deprecated_builtin_code") } }
+  var deprecatedBuiltinCode: Int8 {
+    get throws { try table.scalar(4, default: Int8(0), "\(what) deprecated_builtin_code") }
+  }
   var customCode: String? { get throws { try table.string(6, "\(what) custom_code") } }
   var version: Int32 { get throws { try table.scalar(8, default: Int32(1), "\(what) version") } }
   var builtinCode: Int32 { get throws { try table.scalar(10, default: Int32(0), "\(what) builtin_code") } }
@@ -58,7 +60,9 @@ struct QuantizationTable {
   var scale: Vector? { get throws { try table.vector(8, elementSize: 4, "\(what): quantization scale") } }
   var zeroPoint: Vector? { get throws { try table.vector(10, elementSize: 8, "\(what): quantization zero_point") } }
   /// QuantizationDetails union type; non-zero means custom quantization.
-  var detailsType: UInt8 { get throws { try table.scalar(12, default: UInt8(0), "\(what): quantization details_type") } }
+  var detailsType: UInt8 {
+    get throws { try table.scalar(12, default: UInt8(0), "\(what): quantization details_type") }
+  }
   var quantizedDimension: Int32 {
     get throws { try table.scalar(16, default: Int32(0), "\(what): quantized_dimension") }
   }

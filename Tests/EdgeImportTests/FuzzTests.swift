@@ -47,18 +47,16 @@ struct FuzzSeed {
 
 /// Every .tflite under Tests/Fixtures and ../shared/models/mlperf-tiny.
 func fuzzSeeds() -> [FuzzSeed] {
-  var paths: [String] = []
-  for directory in [repositoryRoot.appendingPathComponent("Tests/Fixtures"), mlperfDirectory] {
+  var found: [(name: String, path: String, isShared: Bool)] = []
+  for (directory, isShared) in [(repositoryRoot.appendingPathComponent("Tests/Fixtures"), false), (mlperfDirectory, true)] {
     guard let walker = FileManager.default.enumerator(atPath: directory.path) else { continue }
     for case let relative as String in walker where relative.hasSuffix(".tflite") {
-      paths.append(directory.appendingPathComponent(relative).path)
+      found.append((relative, directory.appendingPathComponent(relative).path, isShared))
     }
   }
-  return paths.sorted().compactMap { path in
-    guard let data = FileManager.default.contents(atPath: path) else { return nil }
-    return FuzzSeed(
-      name: (path as NSString).lastPathComponent, bytes: [UInt8](data),
-      isShared: path.hasPrefix(mlperfDirectory.path))
+  return found.sorted { $0.path < $1.path }.compactMap { model in
+    guard let data = FileManager.default.contents(atPath: model.path) else { return nil }
+    return FuzzSeed(name: model.name, bytes: [UInt8](data), isShared: model.isShared)
   }
 }
 

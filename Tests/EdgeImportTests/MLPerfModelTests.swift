@@ -1,5 +1,5 @@
 import EdgeCore
-import EdgeImport
+@testable import EdgeImport
 import Foundation
 import Testing
 
@@ -112,5 +112,20 @@ extension MLPerfModelTests {
     let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
     let elapsed = try ContinuousClock().measure { _ = try importModel(bytes: bytes, name: "vww_float") }
     #expect(elapsed < .seconds(1))
+  }
+}
+
+/// Every committed fixture model imports and verifies, with no operator left
+/// as `.other`: the fixtures cover exactly the operators edgec implements.
+@Test func everyFixtureImports() throws {
+  let seeds = fuzzSeeds().filter { !$0.isShared }
+  try #require(!seeds.isEmpty, "no fixtures under Tests/Fixtures")
+  for seed in seeds {
+    do {
+      let graph = try importModel(bytes: seed.bytes, name: seed.name)
+      #expect(graph.unsupportedOperators.isEmpty, "\(seed.name)")
+    } catch {
+      Issue.record("\(seed.name): \(error)")
+    }
   }
 }
