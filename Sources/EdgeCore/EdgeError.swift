@@ -22,7 +22,26 @@ public struct ErrorLocation: Hashable, Sendable, CustomStringConvertible {
 
   public var isEmpty: Bool { description.isEmpty }
 
-  public var description: String {
+  public var description: String { parts.joined(separator: ", ") }
+
+  /// The parts of this location that `message` does not already state, so an
+  /// error printed as `<location>: <message>` names each thing once.
+  public func description(omittingWhatIsIn message: String) -> String {
+    parts.filter { !mentions(message, $0) }.joined(separator: ", ")
+  }
+
+  /// Whether `text` contains `part` not followed by a digit ("byte 12" is not
+  /// in "byte 123").
+  private func mentions(_ text: String, _ part: String) -> Bool {
+    var rest = text[...]
+    while let range = rest.firstRange(of: part) {
+      if range.upperBound == rest.endIndex || !rest[range.upperBound].isNumber { return true }
+      rest = rest[range.upperBound...]
+    }
+    return false
+  }
+
+  private var parts: [String] {
     var parts: [String] = []
     if let file { parts.append(file) }
     if let byteOffset { parts.append("byte \(byteOffset)") }
@@ -32,7 +51,7 @@ public struct ErrorLocation: Hashable, Sendable, CustomStringConvertible {
     } else if let tensorName {
       parts.append("tensor '\(tensorName)'")
     }
-    return parts.joined(separator: ", ")
+    return parts
   }
 }
 
@@ -66,6 +85,7 @@ public struct EdgeError: Error, Hashable, Sendable, CustomStringConvertible {
   }
 
   public var description: String {
-    location.isEmpty ? "\(kind.rawValue): \(message)" : "\(kind.rawValue) at \(location): \(message)"
+    let place = location.description(omittingWhatIsIn: message)
+    return place.isEmpty ? "\(kind.rawValue): \(message)" : "\(kind.rawValue) at \(place): \(message)"
   }
 }
