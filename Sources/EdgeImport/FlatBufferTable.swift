@@ -75,7 +75,8 @@ struct Table {
 
 /// A vector whose whole extent (`count × elementSize` bytes after the length
 /// word) has been checked to lie inside the buffer, so element reads by an
-/// index in `0..<count` need no further check.
+/// index in `0..<count` need no further check. (The preconditions below
+/// guard against misuse by edgec's own code, never against the file.)
 struct Vector {
   let buffer: FlatBuffer
   /// Position of the u32 length word; elements start 4 bytes later.
@@ -86,15 +87,9 @@ struct Vector {
   var start: Int { position + 4 }
   var indices: Range<Int> { 0..<count }
 
-  /// Element `index` as a little-endian integer of the vector's element size.
-  func element<T: FixedWidthInteger>(_ index: Int, as type: T.Type) -> T {
-    precondition(MemoryLayout<T>.size == elementSize && indices.contains(index))
-    return buffer.load(start + index * elementSize, as: T.self)
-  }
-
   /// All elements, decoded in one pass over the buffer.
   func elements<T: FixedWidthInteger>(as type: T.Type) -> [T] {
-    precondition(MemoryLayout<T>.size == elementSize)
+    precondition(MemoryLayout<T>.size == elementSize, "element type does not match the vector")
     return buffer.bytes.withUnsafeBytes { raw in
       (0..<count).map { T(littleEndian: raw.loadUnaligned(fromByteOffset: start + $0 * elementSize, as: T.self)) }
     }
@@ -107,7 +102,10 @@ struct Vector {
 
   /// Element `index` of a vector of tables (each element a `uoffset`).
   func table(_ index: Int, _ what: @autoclosure () -> String) throws -> Table {
-    precondition(elementSize == 4 && indices.contains(index))
+    precondition(elementSize == 4, "a vector of tables holds 4-byte offsets")
+    guard indices.contains(index) else {
+      throw buffer.error("\(what()): index \(index) is outside the vector at byte \(position) (\(count) elements)", at: position)
+    }
     let target = try buffer.follow(offsetAt: start + index * 4, what())
     return try buffer.table(at: target, what())
   }
