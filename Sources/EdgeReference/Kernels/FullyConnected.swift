@@ -5,7 +5,7 @@ import EdgeCore
 // `batches` rows of `accum_depth` features; the weights are [out, in].
 //
 // Requantization is where the two peers part ways (verified with the venv's
-// tflite-micro and ai-edge-litert 2.3, see the report in tools/golden/fc.py):
+// tflite-micro and ai-edge-litert 2.3, tools/golden/fc_rounding_probe.py shows it):
 // TFLM multiplies by a Q31 multiplier and rounds twice (MultiplyByQuantizedMultiplier);
 // LiteRT's reference kernel computes round(double(acc) * s_in * s_w / s_out)
 // in double precision, one rounding, ties away from zero.
@@ -50,15 +50,14 @@ func lowerFullyConnected(_ context: OpContext) throws -> LoweredOp {
     }
     let inputScale = try context.activationScale(input)
     let outputScale = try context.activationScale(output)
-    // TFLM's Prepare: per-channel as in convolutions; per-tensor through
-    // GetQuantizedConvolutionMultipler, which forms the product in float.
-    let tflmScales = perChannel
-      ? convChannelScales(inputScale: inputScale, filterScales: filterScales, outputScale: outputScale, channels: outputDepth)
-      : [Double(inputScale * filterScales[0]) / Double(outputScale)]
-    let multipliers = try context.requantization(tflmScales, what: "FULLY_CONNECTED '\(output.name)'")
-    // LiteRT's reference kernel multiplies in double throughout, per-tensor too.
-    let realScales = context.options.rounding == .litert
-      ? filterScales.map { Double(inputScale) * Double($0) / Double(outputScale) } : []
+    // double(s_in) * double(s_w) / double(s_out), per channel or per tensor.
+    // TFLM's older GetQuantizedConvolutionMultipler formed s_in * s_w in
+    // float; the tflite-micro build edgec is checked against does not: on
+    // MLPerf Tiny's ad01, 8 of 8 outputs where the two multipliers disagree
+    // follow the double product (tools/golden/fc_rounding_probe.py).
+    let realScales = convChannelScales(
+      inputScale: inputScale, filterScales: filterScales, outputScale: outputScale, channels: filterScales.count)
+    let multipliers = try context.requantization(realScales, what: "FULLY_CONNECTED '\(output.name)'")
     let range = try context.int8ActivationRange(output: output)
     let kernel = FullyConnectedS8Kernel(
       batches: batches, accumDepth: accumDepth, outputDepth: outputDepth,
@@ -67,7 +66,8 @@ func lowerFullyConnected(_ context: OpContext) throws -> LoweredOp {
       filterOffset: perChannel ? 0 : -(try context.int8ZeroPoint(filter)),
       outputOffset: try context.int8ZeroPoint(output),
       actMin: range.min, actMax: range.max, perChannel: perChannel,
-      multipliers: multipliers.map(\.multiplier), shifts: multipliers.map(\.shift), realScales: realScales)
+      multipliers: multipliers.map(\.multiplier), shifts: multipliers.map(\.shift),
+      realScales: context.options.rounding == .litert ? realScales : [])
     return context.kernel(kernel, inputs: tensors)
   }
 }
