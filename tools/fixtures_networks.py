@@ -1,0 +1,125 @@
+"""Fixtures that are whole networks, or that exist for QUANTIZE/DEQUANTIZE:
+three small end-to-end models and the int8 models with float I/O or an
+inserted requantization. The DS-CNN also becomes the bundled demo model.
+"""
+
+from __future__ import annotations
+
+import tensorflow as tf
+
+from fixtures_convert import InputRange
+from fixtures_specs import BOTH, FLOAT_IO, INT8, Spec, _inputs
+
+keras = tf.keras
+L = keras.layers
+
+
+def _bn_relu(x):
+    return L.ReLU()(L.BatchNormalization()(x))
+
+
+def ds_cnn(channels: int = 64, blocks: int = 3, labels: int = 12):
+    """Keyword spotting in the style of the MLPerf Tiny DS-CNN: a 10x4 stride-2
+    convolution over 49x10 MFCC frames, depthwise-separable blocks, average
+    pooling over the whole map, one dense layer and softmax."""
+
+    def build():
+        (x,) = _inputs((49, 10, 1))
+        y = _bn_relu(L.Conv2D(channels, (10, 4), strides=2, padding="same")(x))
+        for _ in range(blocks):
+            y = _bn_relu(L.DepthwiseConv2D(3, padding="same")(y))
+            y = _bn_relu(L.Conv2D(channels, 1)(y))
+        y = L.AveragePooling2D(pool_size=(y.shape[1], y.shape[2]))(y)
+        y = L.Flatten()(y)
+        y = L.Softmax()(L.Dense(labels)(y))
+        return keras.Model(x, y)
+
+    return build
+
+
+def resnet():
+    """Two residual stages (the second downsamples with a 1x1 shortcut)."""
+
+    def build():
+        (x,) = _inputs((12, 12, 3))
+        y = _bn_relu(L.Conv2D(8, 3, padding="same")(x))
+        r = _bn_relu(L.Conv2D(8, 3, padding="same")(y))
+        r = L.BatchNormalization()(L.Conv2D(8, 3, padding="same")(r))
+        y = L.ReLU()(L.Add()([y, r]))
+        r = _bn_relu(L.Conv2D(16, 3, strides=2, padding="same")(y))
+        r = L.BatchNormalization()(L.Conv2D(16, 3, padding="same")(r))
+        s = L.Conv2D(16, 1, strides=2)(y)
+        y = L.ReLU()(L.Add()([s, r]))
+        y = L.GlobalAveragePooling2D()(y)
+        y = L.Softmax()(L.Dense(10)(y))
+        return keras.Model(x, y)
+
+    return build
+
+
+def autoencoder():
+    """A dense autoencoder in the style of the MLPerf Tiny anomaly detector."""
+
+    def build():
+        (x,) = _inputs((64,))
+        y = x
+        for width in (32, 16, 8, 16, 32):
+            y = _bn_relu(L.Dense(width)(y))
+        y = L.Dense(64)(y)
+        return keras.Model(x, y)
+
+    return build
+
+
+def conv_for_float_io():
+    def build():
+        (x,) = _inputs((6, 6, 2))
+        y = L.Conv2D(4, 3, padding="same", activation="relu")(x)
+        return keras.Model(x, L.Dense(3)(L.Flatten()(y)))
+
+    return build
+
+
+def requantize():
+    """CONCATENATION wants one scale for all its operands, but LOGISTIC's output
+    scale is fixed at 1/256: the converter requantizes it (int8 -> int8) to the
+    scale of the wide second input."""
+
+    def build():
+        a, b = _inputs((4, 4, 3), (4, 4, 3))
+        return keras.Model([a, b], L.Concatenate()([L.Activation("sigmoid")(a), b]))
+
+    return build
+
+
+def two_outputs():
+    """A graph with two outputs (and a shared input), for multi-output handling."""
+
+    def build():
+        (x,) = _inputs((6, 6, 4))
+        conv = L.Conv2D(3, 1, activation="relu")(x)
+        pool = L.MaxPooling2D(2)(x)
+        return keras.Model(x, [conv, pool])
+
+    return build
+
+
+NETWORKS: list[Spec] = [
+    Spec("net_dscnn", "DS-CNN keyword spotting: CONV_2D 10x4 s2, 3 depthwise-separable blocks (folded BN), "
+         "AVERAGE_POOL_2D, FULLY_CONNECTED, SOFTMAX", ds_cnn(), (InputRange(scale=2.0),), varied_rows=True),
+    Spec("net_resnet", "ResNet-style: residual ADDs, stride-2 stage with 1x1 shortcut, MEAN, "
+         "FULLY_CONNECTED, SOFTMAX", resnet(), varied_rows=True),
+    Spec("net_autoencoder", "dense autoencoder 64-32-16-8-16-32-64 with folded BN", autoencoder(),
+         varied_rows=True),
+    Spec("two_outputs", "two graph outputs: CONV_2D 1x1 RELU and MAX_POOL_2D 2x2 of one input", two_outputs()),
+    Spec("quant_dequant", "int8 model with float32 I/O: QUANTIZE at the input, DEQUANTIZE at the output",
+         conv_for_float_io(), conversions=(FLOAT_IO,)),
+    Spec("quant_dequant_softmax", "int8 SOFTMAX with float32 I/O",
+         lambda: keras.Model(*(lambda x: (x, L.Softmax()(x)))(_inputs((10,))[0])),
+         (InputRange(scale=3.0),), conversions=(FLOAT_IO,)),
+    Spec("requantize_concat", "LOGISTIC output requantized (QUANTIZE int8->int8) to join a wide input in CONCATENATION",
+         requantize(), (InputRange(scale=2.0), InputRange(scale=8.0)), conversions=(*BOTH, FLOAT_IO)),
+]
+
+DEMO = (NETWORKS[0], INT8)
+

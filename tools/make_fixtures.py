@@ -1,0 +1,267 @@
+#!/usr/bin/env python3
+"""Regenerate Tests/Fixtures: small TFLite models with the peers' answers.
+
+For every spec in fixtures_specs.py (and the end-to-end networks in
+fixtures_networks.py) and each of its conversions, writes
+Tests/Fixtures/<fixture>/:
+
+  model.tflite              the converted model
+  x.npy | x_<i>.npy         N seeded inputs per graph input, [N, *shape]
+  y_tflm.npy | y_tflm_<i>   TensorFlow Lite Micro's outputs, stacked
+  y_litert.npy | ..._<i>    LiteRT's reference kernels' outputs, stacked
+
+and Tests/Fixtures/manifest.json describing all of them. Also writes the
+bundled demo model under Examples/models/. Deterministic: run it twice and
+the bytes are the same.
+
+Run with the project venv: .venv/bin/python tools/make_fixtures.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ["TF_DETERMINISTIC_OPS"] = "1"
+os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"  # the same float arithmetic on every x86 CPU
+os.environ["PYTHONHASHSEED"] = "0"
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+tf.config.threading.set_inter_op_parallelism_threads(1)
+tf.config.threading.set_intra_op_parallelism_threads(1)
+tf.get_logger().setLevel("ERROR")
+
+import fixtures_inspect  # noqa: E402
+import oracle  # noqa: E402
+from fixtures_convert import SEED, convert, name_seed, seed_everything, set_weights  # noqa: E402
+from fixtures_networks import DEMO, NETWORKS  # noqa: E402
+from fixtures_specs import SPECS  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+N = 20
+DEMO_N = 8
+SUPPORTED_OPS = {
+    "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "MUL",
+    "AVERAGE_POOL_2D", "MAX_POOL_2D", "MEAN", "RESHAPE", "SOFTMAX",
+    "LOGISTIC", "PAD", "CONCATENATION", "QUANTIZE", "DEQUANTIZE",
+}
+MAX_MODEL_BYTES = 60 * 1024
+
+
+NOTES = {
+    "layout": "<name>/model.tflite; x.npy (or x_<i>.npy per graph input, graph order), [n, *input_shape], "
+              "the input's dtype; y_tflm.npy and y_litert.npy (or _<i> per graph output) stacked the same way",
+    "peers": "tflm: TensorFlow Lite Micro's Python interpreter; litert: ai-edge-litert with "
+             "OpResolverType.BUILTIN_REF (reference kernels)",
+    "tflm_vs_litert": "bit_exact and mismatched_elements compare every output element; max_rel_diff is "
+                      "max |a-b| / max(|a|,|b|) over elements where either is non-zero",
+    "float_io": "int8 models converted without inference_input/output_type: QUANTIZE float32->int8 at each "
+                "input, DEQUANTIZE at each output. They are where QUANTIZE and DEQUANTIZE meet float32 data, "
+                "since a float32 model has neither",
+    "inputs": "int8 inputs uniform over [-128, 127], except the net_* fixtures, whose rows are each uniform "
+              "over a random sub-range at least 64 wide (whole-map averaging makes i.i.d. full-range rows "
+              "all give the same answer); float32 inputs drawn like the calibration data "
+              "(normal(0, scale) or uniform, per fixture)",
+}
+
+
+def fixture_name(spec_name: str, conversion) -> str:
+    if conversion.kind == "float32":
+        return f"{spec_name}_f32"
+    return f"{spec_name}_int8_floatio" if conversion.float_io else f"{spec_name}_int8"
+
+
+def build_model(spec, fixture: str):
+    tf.keras.backend.clear_session()  # layer names (and so tensor names) restart per model
+    seed_everything(fixture)
+    model = spec.build()
+    set_weights(model, spec.name, list(spec.ranges))  # the int8 and float32 fixtures share weights
+    return model
+
+
+def draw_x(name: str, spec, ins: list[dict], n: int = N) -> list[np.ndarray]:
+    rng = np.random.default_rng(name_seed(name + "/x"))
+    xs = []
+    for d, r in zip(ins, spec.ranges):
+        shape = [n, *d["shape"]]
+        if d["dtype"] == "float32":
+            xs.append(r.draw(rng, shape))
+        elif d["dtype"] == "int8" and spec.varied_rows:
+            xs.append(np.stack([varied_row(rng, shape[1:]) for _ in range(n)]))
+        else:
+            xs.append(oracle.draw(rng, d["dtype"], shape))
+    return xs
+
+
+def varied_row(rng: np.random.Generator, shape: list[int]) -> np.ndarray:
+    """One int8 row uniform over a random sub-range at least 64 wide."""
+    width = int(rng.integers(64, 256, endpoint=True))
+    low = int(rng.integers(-128, 128 - width, endpoint=True))
+    return rng.integers(low, low + width - 1, size=shape, endpoint=True).astype(np.int8)
+
+
+def agreement(a: list[np.ndarray], b: list[np.ndarray]) -> dict:
+    mismatched = sum(int(np.count_nonzero(x != y)) for x, y in zip(a, b))
+    total = sum(x.size for x in a)
+    max_abs = max(float(np.max(np.abs(x.astype(np.float64) - y.astype(np.float64)), initial=0)) for x, y in zip(a, b))
+    max_rel = 0.0
+    for x, y in zip(a, b):
+        x, y = x.astype(np.float64), y.astype(np.float64)
+        denom = np.maximum(np.abs(x), np.abs(y))
+        diff = np.abs(x - y)
+        rel = np.divide(diff, denom, out=np.zeros_like(diff), where=denom > 0)
+        max_rel = max(max_rel, float(np.max(rel, initial=0)))
+    return {
+        "bit_exact": mismatched == 0,
+        "mismatched_elements": mismatched,
+        "elements": total,
+        "max_abs_diff": max_abs,
+        "max_rel_diff": max_rel,
+    }
+
+
+def numbered(stem: str, i: int, count: int) -> str:
+    return f"{stem}.npy" if count == 1 else f"{stem}_{i}.npy"
+
+
+def make_fixture(spec, conversion, out_dir: Path) -> dict:
+    name = fixture_name(spec.name, conversion)
+    model = build_model(spec, name)
+    model_bytes = convert(model, spec.name, list(spec.ranges), conversion, spec.patch)
+    ins, outs = oracle.model_io(model_bytes)
+    ops = oracle.model_ops(model_bytes)
+    details = fixtures_inspect.operators(model_bytes)
+    if [d["op"] for d in details] != ops:
+        raise RuntimeError(f"{name}: the flatbuffer and LiteRT disagree on the operators")
+    xs = draw_x(name, spec, ins)
+    y_tflm = oracle.run("tflm", model_bytes, xs)
+    y_litert = oracle.run("litert", model_bytes, xs)
+
+    directory = out_dir / name
+    directory.mkdir(parents=True)
+    (directory / "model.tflite").write_bytes(model_bytes)
+    for i, (d, x) in enumerate(zip(ins, xs)):
+        d["file"] = numbered("x", i, len(xs))
+        np.save(directory / d["file"], x)
+    for i, d in enumerate(outs):
+        d["tflm_file"] = numbered("y_tflm", i, len(outs))
+        d["litert_file"] = numbered("y_litert", i, len(outs))
+        np.save(directory / d["tflm_file"], y_tflm[i])
+        np.save(directory / d["litert_file"], y_litert[i])
+
+    unique_ops = list(dict.fromkeys(ops))
+    return {
+        "name": name,
+        "spec": spec.name,
+        "covers": spec.covers,
+        "dtype": conversion.kind,
+        "float_io": conversion.float_io,
+        "ops": unique_ops,
+        "extra_ops": [op for op in unique_ops if op not in SUPPORTED_OPS],
+        "operators": details,
+        "model_bytes": len(model_bytes),
+        "n": N,
+        "inputs": ins,
+        "outputs": outs,
+        "tflm_vs_litert": agreement(y_tflm, y_litert),
+    }
+
+
+def make_demo(out_dir: Path) -> None:
+    spec, conversion = DEMO
+    name = fixture_name(spec.name, conversion)
+    model = build_model(spec, name)
+    model_bytes = convert(model, spec.name, list(spec.ranges), conversion, spec.patch)
+    ins, _ = oracle.model_io(model_bytes)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "kws_dscnn_int8.tflite").write_bytes(model_bytes)
+    np.save(out_dir / "kws_dscnn_x.npy", draw_x("demo", spec, ins, DEMO_N)[0])
+
+
+def clear_previous(out_dir: Path, names: list[str]) -> None:
+    """Remove what an earlier run wrote (and only that: other tests may keep
+    their own files beside the fixtures)."""
+    manifest = out_dir / "manifest.json"
+    if manifest.exists():
+        names = names + [e["name"] for e in json.loads(manifest.read_text())["fixtures"]]
+        manifest.unlink()
+    for name in names:
+        if (out_dir / name).is_dir():
+            shutil.rmtree(out_dir / name)
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+
+def versions() -> dict:
+    from importlib.metadata import version
+
+    return {p: version(p) for p in ("tensorflow-cpu", "tflite-micro", "ai-edge-litert", "numpy")}
+
+
+def check_coverage(entries: list[dict]) -> list[str]:
+    problems = []
+    for dtype in ("int8", "float32"):
+        seen = {op for e in entries if e["dtype"] == dtype for op in e["ops"]}
+        if dtype == "float32":
+            # A float32 model has no QUANTIZE/DEQUANTIZE of its own; their
+            # float sides are the float I/O of the int8 *_floatio fixtures.
+            seen |= {op for e in entries if e["float_io"] for op in e["ops"]}
+        missing = sorted(SUPPORTED_OPS - seen)
+        if missing:
+            problems.append(f"no {dtype} fixture contains {missing}")
+    for e in entries:
+        if e["model_bytes"] > MAX_MODEL_BYTES:
+            problems.append(f"{e['name']} is {e['model_bytes']} bytes")
+    return problems
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "Tests" / "Fixtures")
+    parser.add_argument("--demo-out", type=Path, default=ROOT / "Examples" / "models")
+    parser.add_argument("--only", default="", help="comma-separated spec names (for trying things; no manifest)")
+    args = parser.parse_args(argv)
+
+    items = [(s, c) for s in [*SPECS, *NETWORKS] for c in s.conversions]
+    only = {x for x in args.only.split(",") if x}
+    if only:
+        items = [(s, c) for s, c in items if s.name in only]
+    clear_previous(args.out, [fixture_name(s.name, c) for s, c in items])
+
+    entries = []
+    for spec, conversion in items:
+        entry = make_fixture(spec, conversion, args.out)
+        ops = [d["op"] for d in entry["operators"]]
+        agree = entry["tflm_vs_litert"]
+        print(f"{entry['name']:34s} {entry['model_bytes']:6d} B  {' '.join(ops)}"
+              f"  | {'bit-exact' if agree['bit_exact'] else 'differ %d/%d rel %.2g' % (agree['mismatched_elements'], agree['elements'], agree['max_rel_diff'])}",
+              flush=True)
+        entries.append(entry)
+
+    problems = [] if only else check_coverage(entries)
+    manifest = {
+        "about": NOTES,
+        "seed": SEED,
+        "n": N,
+        "versions": versions(),
+        "supported_ops": sorted(SUPPORTED_OPS),
+        "fixtures": entries,
+    }
+    (args.out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
+    if not only:
+        make_demo(args.demo_out)
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
