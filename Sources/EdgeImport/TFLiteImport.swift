@@ -41,14 +41,9 @@ public func importModel(bytes: [UInt8], name: String) throws -> Graph {
   try checkOnlyInitializerSubgraphs(
     count: subgraphs.count, operators: operatorTables, opcodes: opcodes)
 
-  var mapper = TensorMapper(file: file, buffers: try model.buffers)
-  var tensors: [Tensor] = []
-  tensors.reserveCapacity(tensorCount)
-  if let tensorTables {
-    for index in tensorTables.indices {
-      tensors.append(try mapper.tensor(try tensorTables.table(index, "tensor \(index)"), index: index))
-    }
-  }
+  // Operators first: a tensor edgec cannot type (a RESOURCE handle, say)
+  // usually belongs to operators it cannot compile either, and the error
+  // should list those too rather than stop at the first tensor.
   var operators: [Operator] = []
   if let operatorTables {
     operators.reserveCapacity(operatorTables.count)
@@ -56,6 +51,24 @@ public func importModel(bytes: [UInt8], name: String) throws -> Graph {
       let table = try operatorTables.table(index, "op \(index)")
       operators.append(try readOperator(table, index: index, opcodes: opcodes, tensorCount: tensorCount))
     }
+  }
+  var mapper = TensorMapper(file: file, buffers: try model.buffers)
+  var tensors: [Tensor] = []
+  tensors.reserveCapacity(tensorCount)
+  do {
+    if let tensorTables {
+      for index in tensorTables.indices {
+        tensors.append(try mapper.tensor(try tensorTables.table(index, "tensor \(index)"), index: index))
+      }
+    }
+  } catch var error as EdgeError where error.kind == .unsupported {
+    let unsupported = operators.enumerated().filter { !$0.element.kind.isSupported }
+    if !unsupported.isEmpty {
+      error.message += "; the model also has \(unsupported.count) operator\(unsupported.count == 1 ? "" : "s") "
+        + "edgec cannot compile: " + unsupported.map { "op \($0.offset) (\($0.element.kind.name))" }
+        .joined(separator: ", ")
+    }
+    throw error
   }
   let graph = Graph(
     name: cIdentifier(name), tensors: tensors, operators: operators,

@@ -155,3 +155,27 @@ func importError(_ bytes: [UInt8]) -> EdgeError? {
     #expect(error?.message.contains("the model has 2 subgraphs") == true)
   }
 }
+
+extension ImportMappingTests {
+  /// A resource-variable model (as TensorFlow converts a tf.Variable): the
+  /// RESOURCE tensor is unsupported, and the error also lists the operators
+  /// edgec cannot compile, as the lowering would.
+  @Test func resourceTensorErrorListsTheUnsupportedOperators() {
+    var model = TestModel.small
+    model.opcodes += [(127, 142, nil), (127, 143, nil)]  // VAR_HANDLE, READ_VARIABLE
+    model.tensors += [TestTensor(name: "Variable", shape: [], type: 13), TestTensor(name: "value", shape: [1, 4, 4, 2])]
+    model.operators.insert(contentsOf: [
+      TestOperator(opcodeIndex: 2, inputs: [], outputs: [5]),
+      TestOperator(opcodeIndex: 3, inputs: [5], outputs: [6]),
+    ], at: 0)
+    model.operators[2].inputs[0] = 6
+    model.inputs = []
+    let error = importError(model.build().bytes)
+    #expect(error?.kind == .unsupported)
+    #expect(error?.location.tensorIndex == 5)
+    #expect(
+      error?.message == "tensor 5 'Variable' has element type RESOURCE, which edgec does not support (supported: "
+        + "int8, uint8, int16, int32, int64, float32, float16, bool); the model also has 2 operators edgec cannot "
+        + "compile: op 0 (VAR_HANDLE), op 1 (READ_VARIABLE)")
+  }
+}
