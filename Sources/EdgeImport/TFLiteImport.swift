@@ -12,9 +12,14 @@
 //      this file) — TFLite concepts to IR values: element types, shapes,
 //      quantization, constant buffers (inline or stored after the flatbuffer),
 //      opcodes and builtin options. Errors name the tensor or operator.
-//   4. Verifier (EdgeCore/Verifier.swift) — graph-level consistency: references,
+//   4. Verifier (EdgeCore/Verifier*.swift) — graph-level consistency: references,
 //      data flow in execution order, and per-operator arity, types and shapes.
 //      Both entry points run it, so every Graph they return is verified.
+//
+// Error kinds: .malformedModel for bytes that are not a valid TFLite file,
+// .unsupported for valid TFLite that edgec does not handle, .invalidGraph for
+// a well-formed file whose graph does not add up. Tests/EdgeImportTests has a
+// test per malformed-input class and a seeded fuzz test over the real models.
 
 import EdgeCore
 import Foundation
