@@ -40,8 +40,10 @@ def versions() -> str:
             f"ai-edge-litert {importlib.metadata.version('ai-edge-litert')}")
 
 
-def convert(layer_fn, input_shape, *, quantize: bool, per_tensor: bool = False, seed: int = 0) -> bytes:
-    """A one-layer Keras model as .tflite bytes: int8 in and out, or float."""
+def convert(layer_fn, input_shape, *, quantize: bool, per_tensor: bool = False, seed: int = 0,
+            data_range: tuple[float, float] = (-1.5, 1.5)) -> bytes:
+    """A one-layer Keras model as .tflite bytes: int8 in and out (calibrated on
+    uniform data in `data_range`), or float."""
     tf.keras.utils.set_random_seed(seed)
     x = tf.keras.Input(shape=input_shape[1:], batch_size=input_shape[0])
     model = tf.keras.Model(x, layer_fn(x))
@@ -51,7 +53,7 @@ def convert(layer_fn, input_shape, *, quantize: bool, per_tensor: bool = False, 
 
         def representative():
             for _ in range(64):
-                yield [rng.uniform(-1.5, 1.5, size=input_shape).astype(np.float32)]
+                yield [rng.uniform(*data_range, size=input_shape).astype(np.float32)]
 
         converter.optimizations = [tf.lite.Optimize.DEFAULT]
         converter.representative_dataset = representative
