@@ -27,7 +27,7 @@ public func measureCodeSize(_ sources: [(String, String)], headers: [(String, St
   // "   text    data     bss     dec     hex filename"
   var total = 0
   for line in result.stdout.split(separator: "\n").dropFirst() {
-    let fields = line.split(separator: " ", omittingEmptySubsequences: true).compactMap { Int($0) }
+    let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).compactMap { Int($0) }
     if fields.count >= 2 { total += fields[0] + fields[1] }
   }
   return total
