@@ -16,12 +16,25 @@ SPECS = [
 ]
 
 
+# Hybrid (float activations, int8 weights): TFLM cannot run these, so the
+# expected output is LiteRT's reference kernel's. Per-channel scales that
+# differ take LiteRT's asymmetric path; per-tensor its symmetric one.
+HYBRID_SPECS = [
+    ("hybrid_per_channel_same_relu", lambda x: L.Conv2D(16, 3, padding="same", activation="relu", **BIAS)(x), (1, 4, 3, 8), False),
+    ("hybrid_per_tensor_valid", lambda x: L.Conv2D(16, 3, padding="valid", **BIAS)(x), (1, 5, 4, 8), True),
+]
+
+
 def main() -> None:
     cases = []
     for seed, (name, layer, shape, quantize, per_tensor) in enumerate(SPECS, start=1):
         model = g.convert(layer, shape, quantize=quantize, per_tensor=per_tensor, seed=seed)
         x = g.seeded_input(model, seed)
         cases.append(g.swift_case(name, model, x, {"tflm": g.run_tflm(model, x)}))
+    for seed, (name, layer, shape, per_tensor) in enumerate(HYBRID_SPECS, start=51):
+        model = g.convert(layer, shape, quantize=False, dynamic=True, per_tensor=per_tensor, seed=seed)
+        x = g.seeded_input(model, seed)
+        cases.append(g.swift_case(name, model, x, {"litert_ref": g.run_litert_reference(model, x)}))
     g.write_golden("Conv2DTests.swift", "conv2DGolden", cases, "conv2d.py")
 
 

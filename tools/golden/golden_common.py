@@ -41,13 +41,18 @@ def versions() -> str:
 
 
 def convert(layer_fn, input_shape, *, quantize: bool, per_tensor: bool = False, seed: int = 0,
-            data_range: tuple[float, float] = (-1.5, 1.5)) -> bytes:
+            data_range: tuple[float, float] = (-1.5, 1.5), dynamic: bool = False) -> bytes:
     """A one-layer Keras model as .tflite bytes: int8 in and out (calibrated on
-    uniform data in `data_range`), or float."""
+    uniform data in `data_range`), float, or `dynamic`-range quantized (float
+    activations, int8 weights of 1024 or more elements: a hybrid operator)."""
     tf.keras.utils.set_random_seed(seed)
     x = tf.keras.Input(shape=input_shape[1:], batch_size=input_shape[0])
     model = tf.keras.Model(x, layer_fn(x))
     converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    if dynamic:
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        if per_tensor:
+            converter._experimental_disable_per_channel = True
     if quantize:
         rng = np.random.default_rng(seed)
 

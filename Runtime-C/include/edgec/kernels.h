@@ -82,6 +82,32 @@ typedef struct {
 void edgec_conv2d_f32(const edgec_conv2d_f32_params *p, const float *input, const float *filter,
                       const float *bias, float *output);
 
+/* Hybrid CONV_2D: float activations, int8 weights (dynamic-range quantized
+ * models), as LiteRT computes it (TFLM has no hybrid kernels). Each batch of
+ * the input is quantized to int8 on the fly, accumulated against the filter in
+ * int32 and scaled back to float; the filter spans every input channel.
+ * asymmetric = 0 (all weight scales equal; LiteRT's EvalHybrid):
+ *   q = round(x * 127 / r) in [-127, 127], r = max |x| over the batch;
+ *   out = acc * ((r / 127) * filter_scale[0]) + bias.
+ * asymmetric = 1 (scales differ per channel; EvalHybridPerChannel):
+ *   s = (max(x, 0) - min(x, 0)) / 255 (the subtraction in float, the rest
+ *   in double) and a zero point zp nudged into int8 (AsymmetricQuantizeFloats);
+ *   q = round(zp + x / s) in [-128, 127]; acc over q - zp;
+ *   out = acc * filter_scale[oc] * s + bias.
+ * filter_scale holds IEEE-754 float bit patterns ([1] or [out_c]). */
+typedef struct {
+  edgec_dims input, filter, output;
+  int32_t stride_h, stride_w;
+  int32_t dilation_h, dilation_w;
+  int32_t pad_h, pad_w;
+  float act_min, act_max;
+  int32_t asymmetric;
+  const int32_t *filter_scale;
+} edgec_conv2d_hybrid_f32_params;
+
+void edgec_conv2d_hybrid_f32(const edgec_conv2d_hybrid_f32_params *p, const float *input,
+                             const int8_t *filter, const float *bias, float *output);
+
 /* ------------------------------------------------------ DEPTHWISE_CONV_2D */
 
 typedef struct {

@@ -11,6 +11,9 @@ func lowerConv2D(_ context: OpContext) throws -> LoweredOp {
   let filter = try context.constantInput(1)
   let bias = try context.inputID(2).map { _ in try context.input(2) }
   let output = try context.output()
+  if input.type == .float32, filter.type == .int8, output.type == .float32 {
+    return try lowerHybridConv2D(context, options: options, input: input, filter: filter, bias: bias, output: output)
+  }
   let arithmetic = try context.convArithmetic(input: input, filter: filter, bias: bias, output: output)
   let inDims = try context.nhwcDims(input, role: "input")
   let filterDims = try context.nhwcDims(filter, role: "filter")
