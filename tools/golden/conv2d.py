@@ -13,6 +13,9 @@ SPECS = [
     ("int8_per_channel_same_stride2_odd", lambda x: L.Conv2D(3, (3, 4), strides=(2, 3), padding="same", **BIAS)(x), (1, 6, 7, 2), True, False),
     ("float_same_stride2_relu6", lambda x: L.ReLU(6.0)(L.Conv2D(3, 3, strides=2, padding="same", **BIAS)(x)), (1, 6, 5, 2), False, False),
     ("float_valid_dilation2", lambda x: L.Conv2D(2, 2, dilation_rate=2, padding="valid", **BIAS)(x), (1, 5, 5, 2), False, False),
+    # Grouped: the filter's input depth (2) is a quarter of the input's (8).
+    ("int8_grouped_same", lambda x: L.Conv2D(4, 3, groups=4, padding="same", **BIAS)(x), (1, 3, 3, 8), True, False),
+    ("float_grouped_valid", lambda x: L.Conv2D(4, 2, groups=2, padding="valid", **BIAS)(x), (1, 3, 4, 4), False, False),
 ]
 
 
