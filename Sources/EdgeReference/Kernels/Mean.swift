@@ -148,7 +148,7 @@ public struct MeanF32Kernel: PreparedKernel {
     let (bases, reduced) = shape.offsets()
     let count = Float(shape.reducedCount)
     var result = [Float](repeating: 0, count: bases.count)
-    if !reduced.isEmpty && shape.reducedCount > 0 {
+    if shape.reducedCount > 0 {
       input.withUnsafeBufferPointer { x in
         for (o, base) in bases.enumerated() {
           var sum: Float = 0
