@@ -81,7 +81,8 @@ def check_model(edgec: str, model: Path, n: int, seed: int, peers: list[tuple[st
     xs = oracle.draw_inputs(ins, n, seed)
     ok = True
     for peer, extra, exact in peers:
-        label = f"{model.name} ({n} inputs) vs {peer}{' ' + ' '.join(extra) if extra else ''}"
+        shown = model.parent.name if model.name == "model.tflite" else model.name
+        label = f"{shown} ({n} inputs) vs {peer}{' ' + ' '.join(extra) if extra else ''}"
         try:
             got = simulate(edgec, model, xs, [o["name"] for o in outs], work, extra)
         except RuntimeError as e:
