@@ -7,7 +7,7 @@ SWIFT ?= swift
 VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := gcc clang make gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm libopenblas-dev liblapacke-dev
+APT_PACKAGES := gcc make gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm libopenblas-dev liblapacke-dev
 SHARED_MODELS := ../shared/models/mlperf-tiny
 RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path)/edgec
 DEMO_MODEL := Examples/models/kws_dscnn_int8.tflite
