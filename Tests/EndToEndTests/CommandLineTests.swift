@@ -92,6 +92,33 @@ import Testing
     #expect(y.shape.dims.first == xs.shape.dims.first)
   }
 
+  /// Inputs named by tensor name, given in the opposite order, and two outputs
+  /// written to Y.npy and Y_1.npy — compared with the committed TFLM outputs.
+  @Test func simulateTakesNamedInputsAndWritesEveryOutput() throws {
+    let dir = try scratch()
+    defer { dir.remove() }
+    let add = try #require(Fixture.all.first { $0.name == "add_two_inputs_int8" })
+    let model = add.directory.appendingPathComponent("model.tflite").path
+    let x0 = add.directory.appendingPathComponent("x_0.npy").path, x1 = add.directory.appendingPathComponent("x_1.npy").path
+    var result = try edgec(["simulate", model, "--input", "serving_default_in1:0=\(x1)", "--input", "serving_default_in0:0=\(x0)", "--output", "\(dir.path)/y.npy"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let y = try NumpyFile.decode([UInt8](try #require(FileManager.default.contents(atPath: "\(dir.path)/y.npy"))))
+    #expect(y.bytes == (try add.tflmOutputs()[0]).bytes)
+
+    let two = try #require(Fixture.all.first { $0.name == "two_outputs_int8" })
+    result = try edgec(["simulate", two.directory.appendingPathComponent("model.tflite").path, "--input",
+                        two.directory.appendingPathComponent(two.inputFiles[0]).path, "--output", "\(dir.path)/z.npy"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let expected = try two.tflmOutputs()
+    for (k, file) in ["z.npy", "z_1.npy"].enumerated() {
+      let z = try NumpyFile.decode([UInt8](try #require(FileManager.default.contents(atPath: "\(dir.path)/\(file)"))))
+      #expect(z.bytes == expected[k].bytes, "output \(k)")
+    }
+
+    result = try edgec(["simulate", model, "--input", "nope=\(x0)", "--output", "\(dir.path)/w.npy"])
+    #expect(result.status == 1 && result.stderr.contains("has no input 'nope'"), "\(result.stderr)")
+  }
+
   @Test func inspectJSONIsJSON() throws {
     let result = try edgec(["inspect", demoModel, "--json"])
     #expect(result.status == 0)

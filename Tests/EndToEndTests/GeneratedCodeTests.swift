@@ -69,6 +69,23 @@ import Testing
     }
   }
 
+  @Test func weightsThatDoNotFitFlashAreRefused() throws {
+    let fixture = try #require(Fixture.all.first { $0.name.contains("dscnn") })
+    var tiny = try TargetCatalog().load("stm32f746")
+    tiny.memory = tiny.memory.map { region in
+      var r = region
+      if r.kind == "flash" { r.size = 8192 }
+      return r
+    }
+    do {
+      _ = try compile(try fixture.graph(), for: tiny, options: CompileOptions(measureCode: false))
+      Issue.record("compiling for an 8 KB flash should fail")
+    } catch let error as EdgeError {
+      #expect(error.kind == .doesNotFit)
+      #expect(error.message.contains("bytes of flash") && error.message.contains("has 8192"), "\(error.message)")
+    }
+  }
+
   /// TFLM's MAC count of kws (../shared/baselines) is reproduced exactly.
   @Test func kwsReportMatchesTheBaselineMACs() throws {
     let path = Fixture.root.deletingLastPathComponent().deletingLastPathComponent()
