@@ -24,8 +24,9 @@ func convChannelScales(
 
 extension OpContext {
   /// Decides int8 or float32 arithmetic from the activation, weight and bias
-  /// types, and rejects what TFLM (and edgec) do not run: hybrid float/int8,
-  /// uint8, int16 activations, mixed types.
+  /// types, and rejects what edgec does not run: uint8 or int16 activations,
+  /// mixed types, and hybrid float/int8 (CONV_2D takes its hybrid form to
+  /// Conv2DHybrid.swift before asking).
   func convArithmetic(input: Tensor, filter: Tensor?, bias: Tensor?, output: Tensor) throws -> ConvArithmetic {
     let name = op.kind.name
     switch (input.type, output.type) {

@@ -51,10 +51,11 @@ func lowerFullyConnected(_ context: OpContext) throws -> LoweredOp {
     let inputScale = try context.activationScale(input)
     let outputScale = try context.activationScale(output)
     // double(s_in) * double(s_w) / double(s_out), per channel or per tensor.
-    // TFLM's older GetQuantizedConvolutionMultipler formed s_in * s_w in
-    // float; the tflite-micro build edgec is checked against does not: on
-    // MLPerf Tiny's ad01, 8 of 8 outputs where the two multipliers disagree
-    // follow the double product (tools/golden/fc_rounding_probe.py).
+    // TFLM's GetQuantizedConvolutionMultipler source forms s_in * s_w in
+    // float, but the tflite-micro build edgec is checked against does not:
+    // wherever the two multipliers give different outputs (20 of 20 in
+    // tools/golden/fc_rounding_probe.py, and on MLPerf Tiny's ad01) it
+    // follows the double product.
     let realScales = convChannelScales(
       inputScale: inputScale, filterScales: filterScales, outputScale: outputScale, channels: filterScales.count)
     let multipliers = try context.requantization(realScales, what: "FULLY_CONNECTED '\(output.name)'")
