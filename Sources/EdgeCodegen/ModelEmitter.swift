@@ -77,7 +77,7 @@ struct ModelEmitter {
       lines.append("")
     }
     if map.weights.isEmpty { lines.append("extern const uint8_t \(name)_no_weights;") }
-    return lines.joined(separator: "\n")
+    return lines.joined(separator: "\n") + "\n"
   }
 
   func weightDeclaration(_ id: TensorID) -> String {

@@ -13,11 +13,12 @@ extension OperatorVerifier {
                           (o.dilationW, "dilation_w_factor"), (filter.dims[1], "filter height"),
                           (filter.dims[2], "filter width")] { try positive(value, name) }
     let (cin, filterCin) = (input.dims[3], filter.dims[3])
-    guard cin == filterCin else {
-      let grouped = filterCin > 0 && cin % filterCin == 0
+    // Grouped convolution (TFLite since 2.9): the filter's input depth divides
+    // the input's, and each group produces an equal share of the output channels.
+    let groups = filterCin > 0 && cin % filterCin == 0 ? cin / filterCin : 0
+    guard groups >= 1, cout % groups == 0 else {
       throw failure("\(describe(filter)) has \(filterCin) input channels but \(describe(input)) has \(cin)"
-          + (grouped ? " (grouped convolution is not supported)" : ""),
-        filter, kind: grouped ? .unsupported : .invalidGraph)
+          + (groups >= 1 ? " and \(cout) output channels do not split into \(groups) groups" : ""), filter)
     }
     let oh = try windowOutput(o.padding, input.dims[1], filter.dims[1], o.strideH, o.dilationH, "height")
     let ow = try windowOutput(o.padding, input.dims[2], filter.dims[2], o.strideW, o.dilationW, "width")

@@ -62,8 +62,12 @@ func conv(_ o: Conv2DOptions, input: [Int], filter: [Int], output: [Int]) -> Gra
     var g = conv(Conv2DOptions(padding: .same, strideH: 1, strideW: 1), input: [1, 5, 5, 3], filter: [4, 3, 3, 2], output: [1, 5, 5, 4])
     #expect(verifyError(g)?.kind == .invalidGraph)
     #expect(verifyError(g)?.message == "op 0 (CONV_2D): filter tensor 1 'w' has 2 input channels but input tensor 0 'x' has 3")
+    // Two groups of 2 input channels, each producing 2 of the 4 outputs: valid.
     g = conv(Conv2DOptions(padding: .same, strideH: 1, strideW: 1), input: [1, 5, 5, 4], filter: [4, 3, 3, 2], output: [1, 5, 5, 4])
-    #expect(verifyError(g)?.kind == .unsupported)
+    #expect(verifyError(g) == nil)
+    // Two groups cannot share 3 output channels.
+    g = conv(Conv2DOptions(padding: .same, strideH: 1, strideW: 1), input: [1, 5, 5, 4], filter: [3, 3, 3, 2], output: [1, 5, 5, 3])
+    #expect(verifyError(g)?.message == "op 0 (CONV_2D): filter tensor 1 'w' has 2 input channels but input tensor 0 'x' has 4 and 3 output channels do not split into 2 groups")
   }
 
   @Test func int8ConvolutionNeedsQuantizedInt8AndInt32Bias() throws {
