@@ -36,6 +36,8 @@ let package = Package(
       name: "EdgeCodegenTests",
       dependencies: ["EdgeCore", "EdgeImport", "EdgePlan", "EdgeCodegen", "EdgeTargets"]),
     .testTarget(
+      name: "EdgeTargetsTests", dependencies: ["EdgeCore", "EdgeImport", "EdgeCodegen", "EdgeTargets"]),
+    .testTarget(
       name: "EndToEndTests",
       dependencies: [
         "EdgeCore", "EdgeImport", "EdgePlan", "EdgeReference", "EdgeCodegen", "EdgeTargets",

@@ -26,6 +26,18 @@ public struct ELFSymbol: Sendable, Equatable {
   /// The STT_FILE name of the translation unit, for local symbols.
   public var file: String?
 
+  public init(
+    name: String, value: UInt64, size: Int, kind: Kind, binding: Binding, sectionIndex: UInt16, file: String? = nil
+  ) {
+    self.name = name
+    self.value = value
+    self.size = size
+    self.kind = kind
+    self.binding = binding
+    self.sectionIndex = sectionIndex
+    self.file = file
+  }
+
   /// The first byte the symbol covers (the Thumb bit cleared on ARM functions).
   public func start(machine: UInt16) -> UInt64 {
     kind == .function && machine == ELFFile.machineARM ? value & ~1 : value

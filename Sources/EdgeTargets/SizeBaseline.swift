@@ -124,8 +124,8 @@ public struct SizeComparison: Sendable {
         let delta = row.now - before
         change = (delta > 0 ? "+" : "") + groupedDigits(delta)
         if before != 0 {
-          let tenths = Int((Double(delta) * 1000 / Double(before)).rounded())
-          relative = (tenths > 0 ? "+" : "") + formatTenths(tenths) + "%"
+          let tenths = Int((Double(delta.magnitude) * 1000 / Double(before)).rounded())
+          relative = (delta > 0 ? "+" : delta < 0 ? "-" : "") + formatTenths(tenths) + "%"
         } else if delta != 0 {
           relative = "new"
         } else {

@@ -58,6 +58,20 @@ public struct SizeReport: Sendable {
   public var flashCapacity: Int?
   public var ramCapacity: Int?
 
+  public init(
+    name: String, models: [String], target: String?, method: String, categories: [SizeCategory: SizeBreakdown],
+    stackBytes: Int, flashCapacity: Int?, ramCapacity: Int?
+  ) {
+    self.name = name
+    self.models = models
+    self.target = target
+    self.method = method
+    self.categories = categories
+    self.stackBytes = stackBytes
+    self.flashCapacity = flashCapacity
+    self.ramCapacity = ramCapacity
+  }
+
   public func bytes(_ category: SizeCategory) -> SizeBreakdown { categories[category] ?? SizeBreakdown() }
 
   public var total: SizeBreakdown { SizeCategory.allCases.map(bytes).reduce(SizeBreakdown(), +) }
