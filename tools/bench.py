@@ -27,7 +27,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--edgec", required=True)
     ap.add_argument("--target", default="stm32f746")
-    ap.add_argument("--json", help="also write the table as JSON here")
+    ap.add_argument("--json", help="also write the tables as JSON here")
+    ap.add_argument("--run-target", default="mps2-an500", help="QEMU board for instruction counts ('' to skip)")
     args = ap.parse_args()
     models = SHARED / "models" / "mlperf-tiny"
     if not models.exists():
@@ -67,9 +68,44 @@ def main() -> int:
             continue
         cells = [f"{row[k]:,}" if isinstance(row[k], int) else str(row[k]) for k in keys]
         print("| " + " | ".join(cells) + " |")
+    runs = run_table(args.edgec, models, baseline, args.run_target) if args.run_target else []
     if args.json:
-        Path(args.json).write_text(json.dumps(rows, indent=1) + "\n")
-    return 0 if all("error" not in r for r in rows) else 1
+        Path(args.json).write_text(json.dumps({"compile": rows, "run": runs}, indent=1) + "\n")
+    return 0 if all("error" not in r for r in rows + runs) else 1
+
+
+def run_table(edgec: str, models: Path, baseline: dict, target: str) -> list[dict]:
+    """Instructions per inference under QEMU (`edgec run --json`) next to TFLM + CMSIS-NN."""
+    rows = []
+    for name in MODELS:
+        p = subprocess.run([edgec, "run", str(models / f"{name}.tflite"), "--target", target, "--json"],
+                           capture_output=True, text=True)
+        if p.returncode != 0:
+            rows.append({"model": name, "error": (p.stderr or p.stdout).strip()[-200:]})
+            continue
+        r = json.loads(p.stdout)
+        tflm = baseline.get(f"{name}.tflite", {})
+        n = r["instructions_per_inference"]
+        macs = tflm.get("macs") or 1
+        tflm_flash = (tflm.get("firmware_text_bytes") or 0)
+        rows.append({
+            "model": name, "instructions": n, "instructions_per_mac": round(n / macs, 2),
+            "tflm_instructions": tflm.get("instructions_per_inference"),
+            "instruction_ratio": round(n / tflm["instructions_per_inference"], 3) if tflm.get("instructions_per_inference") else None,
+            "flash_bytes": r.get("flash_bytes"), "tflm_flash_bytes": tflm_flash + (tflm.get("firmware_rodata_bytes") or 0),
+            "ram_bytes": r.get("ram_bytes"), "tflm_arena_bytes": tflm.get("arena_bytes"),
+        })
+    header = ["model", "instructions", "instr/MAC", "TFLM+CMSIS-NN", "ratio", "flash B", "TFLM flash B", "RAM B", "TFLM arena B"]
+    keys = ["model", "instructions", "instructions_per_mac", "tflm_instructions", "instruction_ratio", "flash_bytes", "tflm_flash_bytes", "ram_bytes", "tflm_arena_bytes"]
+    print(f"\nedgec run on {target} (QEMU, -icount shift=0), next to TFLM + CMSIS-NN\n")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "|".join("---" for _ in header) + "|")
+    for row in rows:
+        if "error" in row:
+            print(f"| {row['model']} | error: {row['error']} |")
+            continue
+        print("| " + " | ".join(f"{row[k]:,}" if isinstance(row[k], int) else str(row[k]) for k in keys) + " |")
+    return rows
 
 
 if __name__ == "__main__":
