@@ -27,6 +27,8 @@ public struct CompileReport: Sendable {
   public let inputs: [JSON]
   public let outputs: [JSON]
   public let rounding: Rounding
+  /// The region of the arena, stack, weights and code (set by `compile`).
+  public var placement: MemoryPlacement?
 
   init(graph: Graph, program: [LoweredOp], plan: MemoryPlan, target: Target, weightsBytes: Int, code: CodeSize, options: CompileOptions) {
     model = graph.name
@@ -81,6 +83,6 @@ public struct CompileReport: Sendable {
       ("kernels", .array(kernels.map { .string($0) })),
       ("inputs", .array(inputs)),
       ("outputs", .array(outputs)),
-    ])
+    ] + (placement.map { [("placement", $0.json)] } ?? []))
   }
 }

@@ -9,6 +9,10 @@ import EdgeReference
 struct ModelEmitter {
   let map: StorageMap
   let banner: String
+  /// Firmware builds: the linker section of the arena (see CompileOptions).
+  var arenaSection: String? = nil
+  /// Emit EDGEC_PROFILE hooks (see CompileOptions).
+  var profileHooks = false
 
   var graph: Graph { map.graph }
   var name: String { graph.name }
@@ -104,7 +108,8 @@ struct ModelEmitter {
     }
     lines.append("/* The arena, laid out by the memory plan (plan.json): \(map.plan.arenaBytes) bytes,")
     lines.append(" * lower bound for this order \(map.plan.lowerBoundBytes) bytes. */")
-    lines.append("static uint8_t \(name)_arena[\(macro)_ARENA_BYTES] EDGEC_ALIGNED(16);\n")
+    lines.append("static uint8_t \(name)_arena[\(macro)_ARENA_BYTES] EDGEC_ALIGNED(16)\(arenaAttribute);\n")
+    lines += profileMacro
     var calls: [String] = []
     for step in map.program {
       let op = graph.operators[step.opIndex]
@@ -118,6 +123,7 @@ struct ModelEmitter {
         lines += parameterDefinitions(kernel, prefix: "op\(index)")
         calls.append("  " + CSyntax.comment(title))
         calls += try call(kernel, prefix: "op\(index)", inputs: inputs, outputs: outputs)
+        if profileHooks { calls.append("  EDGEC_PROFILE(\(index));") }
       }
     }
     lines.append("")
@@ -131,6 +137,7 @@ struct ModelEmitter {
       lines.append("  return (const \(t) *)\(try pointerExpression(id, mutable: false, typed: false));\n}\n")
     }
     lines.append("int \(name)_invoke(void) {")
+    if profileHooks { lines.append("  EDGEC_PROFILE(-1);") }
     lines += calls
     lines.append("  return 0;\n}\n")
     lines.append("int \(name)_run(\(runParameters())) {")
@@ -145,6 +152,23 @@ struct ModelEmitter {
     }
     lines.append("  return 0;\n}")
     return lines.joined(separator: "\n") + "\n"
+  }
+
+  // MARK: - Firmware options (only when asked; host builds stay plain C99)
+
+  /// Places the arena in a named section for the firmware's linker script.
+  var arenaAttribute: String {
+    arenaSection.map { " __attribute__((section(\"\($0)\")))" } ?? ""
+  }
+
+  /// The profiling hook's empty default; a firmware build defines it.
+  var profileMacro: [String] {
+    guard profileHooks else { return [] }
+    return [
+      "/* Called on entering invoke (-1) and after each kernel with its op index;",
+      " * empty unless the build defines it (edgec run --profile does). */",
+      "#ifndef EDGEC_PROFILE", "#define EDGEC_PROFILE(op) ((void)0)", "#endif", "",
+    ]
   }
 
   /// The static tables and the const parameter struct of one kernel call.
