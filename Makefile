@@ -13,7 +13,8 @@ RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path)/edgec
 DEMO_MODEL := Examples/models/kws_dscnn_int8.tflite
 DEMO_INPUT := Examples/models/kws_dscnn_x.npy
 
-.PHONY: all setup setup-apt setup-venv build release demo test test-swift test-c test-conformance bench clean
+.PHONY: all setup setup-apt setup-venv build release demo test test-swift test-c test-conformance bench clean \
+	size-build size-check size-baseline
 
 all: release
 
@@ -51,7 +52,7 @@ demo: setup release
 
 ## test: every test — Swift (all modules, fixtures, fuzzing), the C runtime,
 ## and live conformance against TFLM and LiteRT.
-test: setup test-swift test-c test-conformance
+test: setup test-swift test-c test-conformance size-check
 
 test-swift:
 	$(SWIFT) build -c release --product edgec
@@ -68,5 +69,28 @@ test-conformance: release
 bench: setup release
 	$(PY) tools/bench.py --edgec $(RELEASE_BIN)
 
+## size-check: compile the bundled KWS model for the STM32F746 and build the
+## example firmware with it (Examples/kws-stm32f746), then compare their flash
+## and RAM (total, weights, kernels, glue, arena) with Examples/sizes.json.
+## Fails when a figure grows by more than SIZE_TOLERANCE percent and prints a
+## markdown table for the pull request. `make size-baseline` accepts the
+## current sizes.
+SIZE_OUT := out/size
+SIZE_TOLERANCE ?= 0.5
+SIZE_PATHS = $(SIZE_OUT)/kws_dscnn_int8 $(SIZE_OUT)/kws-stm32f746/kws-stm32f746.elf
+
+size-build: setup-apt release
+	$(RELEASE_BIN) compile $(DEMO_MODEL) --target stm32f746 -o $(SIZE_OUT)/kws_dscnn_int8 --no-measure-code
+	$(MAKE) -C Examples/kws-stm32f746 EDGEC=$(RELEASE_BIN) \
+	  MODEL_DIR=$(abspath $(SIZE_OUT)/kws_dscnn_int8) BUILD=$(abspath $(SIZE_OUT)/kws-stm32f746)
+
+size-check: size-build
+	$(RELEASE_BIN) size $(SIZE_PATHS) --target stm32f746 --baseline Examples/sizes.json --tolerance $(SIZE_TOLERANCE)
+
+size-baseline: size-build
+	$(RELEASE_BIN) size $(SIZE_PATHS) --target stm32f746 --json > Examples/sizes.json.tmp
+	mv Examples/sizes.json.tmp Examples/sizes.json
+	@echo "Examples/sizes.json updated; commit it with the change that moved the sizes."
+
 clean:
-	rm -rf .build out
+	rm -rf .build out Examples/kws-stm32f746/build

@@ -8,16 +8,18 @@ struct SizeCommand: ParsableCommand {
     commandName: "size",
     abstract: "Report flash and RAM by weights, kernels, glue and arena; check them against a baseline.",
     discussion: """
-      PATH is a build directory written by `edgec compile` or an ELF file (a \
-      linked firmware, or an object).
+      Each BUILD_DIR|ELF is a build directory written by `edgec compile` or an \
+      ELF file (a linked firmware, or an object).
 
       A build directory is compiled here, file by file, with the compiler and \
       flags of its target (report.json's, or --target), and the objects are \
-      read: every function and constant of the generated files is counted — \
-      with -ffunction-sections, -fdata-sections and --gc-sections all of them \
-      are reachable from <model>_invoke, so the sums are what the device build \
-      links. Library routines they call (memcpy, libgcc helpers) are not in \
-      the objects and not counted; measure the linked firmware for those.
+      read: every function and constant of the generated files is counted, \
+      which is what a device build links with -ffunction-sections, \
+      -fdata-sections and --gc-sections when the application uses the \
+      model's API (one that calls only <model>_invoke also drops \
+      <model>_run and the I/O accessors, a few dozen bytes of glue). Library \
+      routines the code calls (memcpy, libgcc helpers) are not in the \
+      objects and not counted; measure the linked firmware for those.
 
       Categories: weights are the model's constants (<model>_t<N>); kernels \
       the runtime (edgec_* functions and constants, static helpers of the \
@@ -36,7 +38,7 @@ struct SizeCommand: ParsableCommand {
 
       --baseline FILE reads that same JSON (or, written by hand, \
       { "<name>": { "flash_total": N, "weights": N, … } }; keys starting \
-      with _ are comments), compares the six figures of every PATH whose \
+      with _ are comments), compares the six figures of every path whose \
       name it holds, prints a markdown table for a pull request and exits 1 \
       when any figure grew by more than --tolerance percent of its baseline. \
       Shrinking is an improvement, never a failure; a name the baseline \
@@ -59,7 +61,7 @@ struct SizeCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Compare with this baseline (see above); exit 1 on a regression.", valueName: "FILE"))
   var baseline: String?
 
-  @Option(help: ArgumentHelp("Growth allowed before a figure counts as a regression, in percent.", valueName: "PCT"))
+  @Option(help: ArgumentHelp("Growth allowed before a figure counts as a regression, in percent (default 0).", valueName: "PCT"))
   var tolerance: Double?
 
   func validate() throws {
