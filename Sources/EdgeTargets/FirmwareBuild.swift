@@ -67,7 +67,7 @@ public struct FirmwareBuild {
     try directory.write(files + [("firmware.ld", try linkerScript(placement: placement))])
     let support = try FileManager.default.contentsOfDirectory(atPath: supportDirectory).sorted()
     let supportSources = support.filter { $0.hasSuffix(".c") || $0.hasSuffix(".S") }.map { "\(supportDirectory)/\($0)" }
-    let sources = files.map(\.0).filter { $0.hasSuffix(".c") } + supportSources
+    let sources = files.map(\.0).filter { $0.hasSuffix(".c") || $0.hasSuffix(".S") } + supportSources
     let arguments = target.cflags + ["-Wall", "-Wextra", "-Werror", "-pedantic"] + defines + extraFlags
       + ["-I", directory.path, "-I", supportDirectory] + sources
       + ["-nostartfiles", "--specs=nano.specs", "-Wl,--gc-sections", "-Wl,--no-warn-rwx-segments", "-T", "firmware.ld", "-o", "firmware.elf", "-lm"]

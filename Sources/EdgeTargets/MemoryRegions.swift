@@ -120,14 +120,16 @@ public struct MemoryPlacement: Hashable, Sendable {
   }
 
   static func arenaError(target: Target, regions: [Target.MemoryRegion], arenaBytes: Int) -> EdgeError {
-    let each = regions.map { "\($0.name) has \($0.size)" }
+    let each = regions.map { "\($0.name) \($0.size)" }
     let runs = contiguousRuns(of: regions).map { run in
-      "\(run.map(\.name).joined(separator: "+")) merged has \(run.map(\.size).reduce(0, +))"
+      "\(run.map(\.name).joined(separator: "+")) \(run.map(\.size).reduce(0, +))"
     }
-    let available = (each + runs).joined(separator: ", ")
+    let offer = regions.isEmpty
+      ? "has no RAM region that may hold the arena"
+      : "offers \((each + runs).joined(separator: ", ")) bytes"
     return EdgeError(
       .doesNotFit,
-      "the arena needs \(arenaBytes) bytes in one RAM region; \(target.name) has \(available.isEmpty ? "no RAM region that may hold the arena" : available). Shrink the model's activations or choose a target with more SRAM")
+      "the arena needs \(arenaBytes) bytes in one RAM region or in adjacent ones merged; \(target.name) \(offer). Shrink the model's activations or choose a target with more SRAM")
   }
 
   /// report.json's "placement".
