@@ -69,8 +69,10 @@ test-conformance: release
 bench: setup release
 	$(PY) tools/bench.py --edgec $(RELEASE_BIN)
 
-## size-check: compile the bundled KWS model for the STM32F746 and build the
-## example firmware with it (Examples/kws-stm32f746), then compare their flash
+## size-check: compile the bundled KWS model for the STM32F746, build the
+## example firmware with it (Examples/kws-stm32f746) and run its application
+## under QEMU (mps2-an500, output checked against the host simulator), then
+## compare their flash
 ## and RAM (total, weights, kernels, glue, arena) with Examples/sizes.json.
 ## Fails when a figure grows by more than SIZE_TOLERANCE percent and prints a
 ## markdown table for the pull request. `make size-baseline` accepts the
@@ -82,7 +84,7 @@ SIZE_PATHS = $(SIZE_OUT)/kws_dscnn_int8 $(SIZE_OUT)/kws-stm32f746/kws-stm32f746.
 size-build: setup-apt release
 	$(RELEASE_BIN) compile $(DEMO_MODEL) --target stm32f746 -o $(SIZE_OUT)/kws_dscnn_int8 --no-measure-code
 	$(MAKE) -C Examples/kws-stm32f746 EDGEC=$(RELEASE_BIN) \
-	  MODEL_DIR=$(abspath $(SIZE_OUT)/kws_dscnn_int8) BUILD=$(abspath $(SIZE_OUT)/kws-stm32f746)
+	  MODEL_DIR=$(abspath $(SIZE_OUT)/kws_dscnn_int8) BUILD=$(abspath $(SIZE_OUT)/kws-stm32f746) all qemu-check
 
 size-check: size-build
 	$(RELEASE_BIN) size $(SIZE_PATHS) --target stm32f746 --baseline Examples/sizes.json --tolerance $(SIZE_TOLERANCE)

@@ -36,9 +36,7 @@ void Reset_Handler(void) {
   zero(&_ssram1, &_esram1);
   zero(&_ssram2, &_esram2);
   system_init();
-  (void)main();
-  for (;;) {
-  }
+  system_exit(main());
 }
 
 /* An unexpected interrupt or fault stops here; a debugger shows which. */

@@ -92,3 +92,8 @@ void system_init(void) {
 uint32_t system_core_hz(void) { return KWS_CLOCK_HZ; }
 
 uint32_t system_pclk2_hz(void) { return KWS_CLOCK_HZ == 216000000u ? KWS_CLOCK_HZ / 2u : KWS_CLOCK_HZ; }
+
+void system_exit(int status) {
+  (void)status;
+  for (;;) __asm__ volatile("wfi");
+}

@@ -25,4 +25,7 @@ uint32_t system_core_hz(void);
 /* PCLK2, the clock of USART1, in Hz. */
 uint32_t system_pclk2_hz(void);
 
+/* Where main's return ends up: on the board, a low-power wait forever. */
+void system_exit(int status);
+
 #endif /* SYSTEM_H */
