@@ -48,6 +48,9 @@ public let firmwareArenaSection = ".bss.edgec_arena"
 public func runOnTarget(
   _ graph: Graph, target: Target, batch: InputBatch, catalog: TargetCatalog, options: TargetRunOptions
 ) throws -> TargetRun {
+  guard target.qemu != nil else {
+    throw EdgeError(.invalidInput, "target \(target.name) has no QEMU machine to run on; use one of the boards that has (mps2-an500, mps2-an386, mps2-an505)")
+  }
   let builder = try FirmwareBuild(target: target, catalog: catalog)
   func build(profiled: Bool, records: Int) throws -> (Compilation, FirmwareBuild.Image, FirmwareRun) {
     var compileOptions = CompileOptions(rounding: options.rounding, measureCode: false)

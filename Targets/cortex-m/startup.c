@@ -93,6 +93,7 @@ void edgec_reset(void) {
   copy_words(edgec_data_start, edgec_data_load, edgec_data_end);
   zero_words(edgec_bss_start, edgec_bss_end);
   zero_words(edgec_arena_start, edgec_arena_end);
+  barrier(); /* the stores complete before main runs or a cache turns on */
 #if defined(EDGEC_ENABLE_CACHES) && EDGEC_ENABLE_CACHES
   enable_caches();
 #endif
