@@ -42,6 +42,8 @@ public struct Target: Hashable, Sendable, Codable {
   public var dsp: Bool
   public var mve: Bool
   public var clockHz: Int
+  /// The regions, fastest RAM first: the placement (MemoryRegions.swift)
+  /// puts the arena and the stack in the first region that fits.
   public var memory: [MemoryRegion]
   /// Bytes of RAM kept back for the application's stack and the kernels' locals.
   public var stackReserveBytes: Int
