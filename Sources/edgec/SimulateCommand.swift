@@ -46,7 +46,7 @@ struct SimulateCommand: ParsableCommand {
     try reportingErrors {
       let graph = try modelOptions.load()
       let chip = try TargetCatalog().load(target)
-      let (values, names) = try loadInputs(for: graph)
+      let (values, names) = try InputFiles(specs: input).load(for: graph)
       let batch = try InputBatch(values, for: graph, names: names)
       let compilation = try compile(
         graph, for: chip, options: CompileOptions(rounding: modelOptions.rounding, measureCode: false))
@@ -54,7 +54,7 @@ struct SimulateCommand: ParsableCommand {
       let outputs = try simulateOnHost(compilation, batch: batch, target: host)
       if let output {
         for (k, value) in outputs.enumerated() {
-          try writeFile(outputPath(output, k), NumpyFile.encode(value))
+          try writeFile(InputFiles.outputPath(output, k), NumpyFile.encode(value))
         }
       }
       printError("simulated \(graph.name): \(batch.records) input\(batch.records == 1 ? "" : "s"), arena \(grouped(compilation.plan.arenaBytes)) bytes")
@@ -70,40 +70,5 @@ struct SimulateCommand: ParsableCommand {
         if failed { throw ExitCode(1) }
       }
     }
-  }
-
-  /// Output k's file: Y.npy, Y_1.npy, ...
-  func outputPath(_ base: String, _ k: Int) -> String {
-    guard k > 0 else { return base }
-    let url = URL(fileURLWithPath: base)
-    let stem = url.deletingPathExtension().lastPathComponent
-    return url.deletingLastPathComponent().appendingPathComponent("\(stem)_\(k).\(url.pathExtension.isEmpty ? "npy" : url.pathExtension)").path
-  }
-
-  /// The --input files in graph-input order.
-  func loadInputs(for graph: Graph) throws -> ([TensorValue], [String]) {
-    var byIndex: [Int: String] = [:]
-    for (position, spec) in input.enumerated() {
-      if let eq = spec.firstIndex(of: "="), !FileManager.default.fileExists(atPath: spec) {
-        let key = String(spec[..<eq]), path = String(spec[spec.index(after: eq)...])
-        let index = Int(key) ?? graph.inputs.firstIndex(where: { graph.tensors[$0].name == key })
-        guard let index, graph.inputs.indices.contains(index) else {
-          let known = graph.inputs.map { "'\(graph.tensors[$0].name)'" }.joined(separator: ", ")
-          throw EdgeError(.invalidInput, "--input \(spec): the model has no input '\(key)' (inputs: \(known))")
-        }
-        byIndex[index] = path
-      } else {
-        byIndex[position] = spec
-      }
-    }
-    var values: [TensorValue] = [], names: [String] = []
-    for k in graph.inputs.indices {
-      guard let path = byIndex[k] else {
-        throw EdgeError(.invalidInput, "no data for input \(k) '\(graph.tensors[graph.inputs[k]].name)'; give --input NAME=FILE.npy")
-      }
-      values.append(try NumpyFile.decode(try readFile(path), name: path))
-      names.append(path)
-    }
-    return (values, names)
   }
 }

@@ -2,7 +2,7 @@ import EdgeCore
 import Foundation
 
 /// `--input [NAME=]FILE.npy` values in graph-input order, and the `--output`
-/// file of each output — the conventions of `edgec simulate`, for `edgec run`.
+/// file of each output: one convention for `edgec simulate` and `edgec run`.
 struct InputFiles {
   var specs: [String]
 
