@@ -1,0 +1,165 @@
+/*
+ * edgec_conv2d_s8 (Cortex-M, DSP extension): int8 CONV_2D, bit-exact with the
+ * portable kernel (TFLM's reference ConvPerChannel).
+ *
+ * Four output pixels at a time: each pixel's receptive field is widened into
+ * an int16 column with the input offset added (taps in the padding become
+ * zeros), then every filter row runs against the four columns in
+ * edgec_cm_dot4 (13 instructions per 16 MACs) and the four sums are
+ * requantized together. A pointwise convolution's column is its input pixel,
+ * and any layer whose taps are whole groups of four (input channels a
+ * multiple of four, or a whole kernel row of them) is widened straight from
+ * the input; other layers gather the receptive field first.
+ *
+ * Grouped convolutions, filters deeper than EDGEC_CM_MAX_DEPTH (the column
+ * buffer lives on the stack) or shallower than four take a plain path.
+ */
+#include "edgec/fixedpoint.h"
+#include "edgec/kernels.h"
+#include "edgec_cm_gemm.h"
+
+/* The portable kernel's loops: grouped, very deep or very shallow filters. */
+static void edgec_cm_conv_plain(const edgec_conv2d_s8_params *p, const int8_t *input,
+                                const int8_t *filter, const int32_t *bias, int8_t *output) {
+  const edgec_dims in = p->input, f = p->filter, out = p->output;
+  const int32_t per_group = out.c / (in.c / f.c);
+  int32_t b, oy, ox, oc, ky, kx, ic;
+  for (b = 0; b < out.n; ++b) {
+    for (oy = 0; oy < out.h; ++oy) {
+      for (ox = 0; ox < out.w; ++ox) {
+        for (oc = 0; oc < out.c; ++oc) {
+          const int32_t channel_base = (oc / per_group) * f.c;
+          int32_t acc = 0;
+          for (ky = 0; ky < f.h; ++ky) {
+            const int32_t iy = oy * p->stride_h - p->pad_h + ky * p->dilation_h;
+            if (iy < 0 || iy >= in.h) continue;
+            for (kx = 0; kx < f.w; ++kx) {
+              const int32_t ix = ox * p->stride_w - p->pad_w + kx * p->dilation_w;
+              const int8_t *x, *w;
+              if (ix < 0 || ix >= in.w) continue;
+              x = input + (((b * in.h + iy) * in.w + ix) * in.c + channel_base);
+              w = filter + (((oc * f.h + ky) * f.w + kx) * f.c);
+              for (ic = 0; ic < f.c; ++ic) acc += (int32_t)w[ic] * ((int32_t)x[ic] + p->input_offset);
+            }
+          }
+          if (bias != NULL) acc = (int32_t)((uint32_t)acc + (uint32_t)bias[oc]);
+          acc = edgec_multiply_by_quantized_multiplier(acc, p->multiplier[oc], p->shift[oc]);
+          *output++ = (int8_t)edgec_clamp(acc + p->output_offset, p->act_min, p->act_max);
+        }
+      }
+    }
+  }
+}
+
+typedef struct {
+  const edgec_conv2d_s8_params *p;
+  const int8_t *input;
+  int32_t depth;        /* kh · kw · in_c */
+  int32_t row_bytes;    /* kw · in_c */
+  int32_t depth_groups; /* groups in a column, the tail included */
+  int32_t tap_groups;   /* in_c / 4 when in_c is a multiple of four, else 0 */
+  uint32_t offset_pair;
+  int8_t zero_point; /* the input value that widens to 0 */
+} edgec_cm_conv_columns;
+
+/* The receptive field of one pixel gathered as int8 (padding = zero point). */
+static void edgec_cm_gather(const edgec_cm_conv_columns *k, int32_t b, int32_t iy0, int32_t ix0,
+                            int8_t *field) {
+  const edgec_conv2d_s8_params *p = k->p;
+  const int32_t c = p->input.c;
+  int32_t ky, kx, i;
+  for (ky = 0; ky < p->filter.h; ++ky) {
+    const int32_t iy = iy0 + ky * p->dilation_h;
+    const int8_t *row = k->input + (b * p->input.h + iy) * p->input.w * c;
+    for (kx = 0; kx < p->filter.w; ++kx, field += c) {
+      const int32_t ix = ix0 + kx * p->dilation_w;
+      if (iy < 0 || iy >= p->input.h || ix < 0 || ix >= p->input.w) {
+        for (i = 0; i < c; ++i) field[i] = k->zero_point;
+      } else {
+        const int8_t *x = row + ix * c;
+        for (i = 0; i + 4 <= c; i += 4) edgec_cm_store32(field + i, edgec_cm_load32(x + i));
+        for (; i < c; ++i) field[i] = x[i];
+      }
+    }
+  }
+}
+
+/* Widens output pixel `pixel`'s receptive field into column slot `dst`. */
+static void edgec_cm_conv_column(const edgec_cm_conv_columns *k, int32_t pixel, uint32_t *dst,
+                                 int8_t *field) {
+  const edgec_conv2d_s8_params *p = k->p;
+  const int32_t per_image = p->output.h * p->output.w;
+  const int32_t b = pixel / per_image, rest = pixel - b * per_image;
+  const int32_t oy = rest / p->output.w, ox = rest - oy * p->output.w;
+  const int32_t iy0 = oy * p->stride_h - p->pad_h, ix0 = ox * p->stride_w - p->pad_w;
+  const int32_t c = p->input.c;
+  const int inside_w = p->dilation_w == 1 && ix0 >= 0 && ix0 + p->filter.w <= p->input.w;
+  int32_t ky, kx;
+  if (k->tap_groups == 0 && !(inside_w && (k->row_bytes & 3) == 0)) {
+    edgec_cm_gather(k, b, iy0, ix0, field);
+    dst = edgec_cm_widen(field, k->depth & ~3, dst, 8, k->offset_pair);
+    if ((k->depth & 3) != 0) edgec_cm_widen_tail(field + (k->depth & ~3), k->depth & 3, dst, k->offset_pair);
+    return;
+  }
+  for (ky = 0; ky < p->filter.h; ++ky) {
+    const int32_t iy = iy0 + ky * p->dilation_h;
+    const int8_t *row = k->input + (b * p->input.h + iy) * p->input.w * c;
+    if (iy < 0 || iy >= p->input.h) {
+      dst = edgec_cm_zero(dst, k->row_bytes >> 2, 8);
+    } else if (inside_w) {
+      dst = edgec_cm_widen(row + ix0 * c, k->row_bytes, dst, 8, k->offset_pair);
+    } else {
+      for (kx = 0; kx < p->filter.w; ++kx) {
+        const int32_t ix = ix0 + kx * p->dilation_w;
+        if (ix < 0 || ix >= p->input.w) {
+          dst = edgec_cm_zero(dst, k->tap_groups, 8);
+        } else {
+          dst = edgec_cm_widen(row + ix * c, c, dst, 8, k->offset_pair);
+        }
+      }
+    }
+  }
+}
+
+void edgec_conv2d_s8(const edgec_conv2d_s8_params *p, const int8_t *input, const int8_t *filter,
+                     const int32_t *bias, int8_t *output) {
+  const int32_t depth = p->filter.h * p->filter.w * p->filter.c;
+  const int32_t pixels = p->output.n * p->output.h * p->output.w;
+  uint32_t columns[2 * (EDGEC_CM_MAX_DEPTH + 3)];
+  int8_t field[EDGEC_CM_MAX_DEPTH + 4];
+  edgec_cm_conv_columns k;
+  edgec_cm_gemm g;
+  int32_t pixel, slot;
+  if (p->filter.c != p->input.c || depth < 4 || depth > EDGEC_CM_MAX_DEPTH ||
+      p->input_offset < -127 || p->input_offset > 128) {
+    edgec_cm_conv_plain(p, input, filter, bias, output);
+    return;
+  }
+  g.filter = filter;
+  g.bias = bias;
+  g.multiplier = p->multiplier;
+  g.shift = p->shift;
+  g.per_channel = 1;
+  g.depth = depth;
+  g.channels = p->output.c;
+  g.output_offset = p->output_offset;
+  g.act_min = p->act_min;
+  g.act_max = p->act_max;
+  edgec_cm_gemm_prepare(&g);
+  k.p = p;
+  k.input = input;
+  k.depth = depth;
+  k.row_bytes = p->filter.w * p->input.c;
+  k.depth_groups = (depth + 3) >> 2;
+  k.tap_groups = (p->input.c & 3) == 0 ? p->input.c >> 2 : 0;
+  k.offset_pair = edgec_cm_pair16(p->input_offset);
+  k.zero_point = (int8_t)(p->input_offset == 128 ? -128 : -p->input_offset);
+  for (pixel = 0; pixel < pixels; pixel += 4) {
+    const int32_t count = pixels - pixel < 4 ? pixels - pixel : 4;
+    for (slot = 0; slot < count; ++slot) {
+      edgec_cm_conv_column(&k, pixel + slot, columns + 2 * slot, field);
+    }
+    for (; slot < 4; ++slot) edgec_cm_zero(columns + 2 * slot, k.depth_groups, 8);
+    edgec_cm_gemm_columns(&g, columns, output + pixel * p->output.c, count);
+  }
+}
