@@ -1,0 +1,299 @@
+/*
+ * edgec_depthwise_conv2d_s8 (Cortex-M, DSP): int8 DEPTHWISE_CONV_2D,
+ * bit-exact with src/portable/edgec_depthwise_conv2d_s8.c (TFLM's reference
+ * DepthwiseConvPerChannel).
+ *
+ * Channels are innermost (NHWC), so the kernel works on four channels at a
+ * time: one word load brings x[c..c+3], SXTAB16 splits it into the lanes
+ * (c, c+2) and (c+1, c+3) with the input offset already added, and
+ * SMLABB/SMLATT accumulate each lane into its own channel (SMLAD would add two
+ * channels together). For each block of channels the call first prepares on
+ * the stack what every pixel reuses, one record per group of four channels:
+ * the bias, the SMMULR requantization of edgec_dsp_requant.h, and the weights as
+ * int16 lane pairs in the same (c, c+2)/(c+1, c+3) order, pre-multiplied by
+ * 2^pre_shift so the accumulator needs no shift before SMMULR.
+ *
+ * A pixel's taps are reached through a table of nine (or kh*kw) pointers, so
+ * padding costs no per-tap test: a tap outside the input points at a row
+ * filled with the input zero point, where x + input_offset = 0 (TFLM skips
+ * those taps, which adds the same 0).
+ *
+ * depth_multiplier > 1, the channels past the last multiple of four, kernels
+ * over 64 taps and channels whose requantization could overflow the fast form
+ * take the scalar path, which is the portable kernel's arithmetic.
+ */
+#include "edgec/fixedpoint.h"
+#include "edgec/kernels.h"
+#include "edgec_dsp_dw3x3.h"
+#include "edgec_dsp_requant.h"
+#include "edgec_dsp_simd.h"
+
+enum {
+  DW_MAX_TAPS = 64,    /* kh * kw handled by the DSP path */
+  DW_HEADER = 16,      /* words per group before its weights: bias x4, (multiplier, round) x4, shift x4 */
+  DW_WORDS = 576,      /* a block's records: 16 groups of a 3x3 kernel */
+  DW_MAX_CHANNELS = 128 /* the widest block, for the zero-point row */
+};
+
+/* The portable kernel's arithmetic for output channels [c_lo, c_hi). */
+static void dw_scalar(const edgec_depthwise_conv2d_s8_params *p, const int8_t *input,
+                      const int8_t *filter, const int32_t *bias, int8_t *output, int32_t c_lo,
+                      int32_t c_hi) {
+  const edgec_dims in = p->input, f = p->filter, out = p->output;
+  int32_t b, oy, ox, oc, ky, kx;
+  for (b = 0; b < out.n; ++b) {
+    for (oy = 0; oy < out.h; ++oy) {
+      const int32_t iy0 = oy * p->stride_h - p->pad_h;
+      for (ox = 0; ox < out.w; ++ox) {
+        const int32_t ix0 = ox * p->stride_w - p->pad_w;
+        int8_t *y = output + ((b * out.h + oy) * out.w + ox) * out.c;
+        for (oc = c_lo; oc < c_hi; ++oc) {
+          const int32_t ic = oc / p->depth_multiplier;
+          int32_t acc = 0;
+          for (ky = 0; ky < f.h; ++ky) {
+            const int32_t iy = iy0 + ky * p->dilation_h;
+            if (iy < 0 || iy >= in.h) continue;
+            for (kx = 0; kx < f.w; ++kx) {
+              const int32_t ix = ix0 + kx * p->dilation_w;
+              if (ix < 0 || ix >= in.w) continue;
+              acc += filter[(ky * f.w + kx) * f.c + oc] *
+                     (input[((b * in.h + iy) * in.w + ix) * in.c + ic] + p->input_offset);
+            }
+          }
+          if (bias != NULL) acc += bias[oc];
+          acc = edgec_multiply_by_quantized_multiplier(acc, p->multiplier[oc], p->shift[oc]);
+          acc += p->output_offset;
+          y[oc] = (int8_t)edgec_clamp(acc, p->act_min, p->act_max);
+        }
+      }
+    }
+  }
+}
+
+/* Fills the records of channels [c0, c0 + 4 * groups); 0 if one of them needs
+ * the scalar path. |acc| is bounded by taps * 128 * 255 + |bias|. */
+static int dw_prepare(const edgec_depthwise_conv2d_s8_params *p, const int8_t *filter,
+                      const int32_t *bias, int32_t c0, int32_t groups, uint32_t *record) {
+  const int32_t taps = p->filter.h * p->filter.w, depth = p->filter.c;
+  const uint32_t products = (uint32_t)taps * 128u * 255u;
+  int32_t g, k, t;
+  for (g = 0; g < groups; ++g, record += DW_HEADER + 2 * taps) {
+    int32_t pre[4];
+    for (k = 0; k < 4; ++k) {
+      const int32_t c = c0 + 4 * g + k;
+      const int32_t b = bias != NULL ? bias[c] : 0;
+      const uint32_t b_abs = b < 0 ? 0u - (uint32_t)b : (uint32_t)b;
+      edgec_dsp_requant q;
+      if (b_abs > 0x7FFFFFFFu - products ||
+          !edgec_dsp_requant_prepare(p->multiplier[c], p->shift[c], p->output_offset,
+                                     products + b_abs, &q) ||
+          q.pre_shift > 8) {
+        return 0; /* the weights must stay int16 after the pre-shift */
+      }
+      record[k] = (uint32_t)b << q.pre_shift;
+      record[4 + 2 * k] = (uint32_t)q.multiplier;
+      record[5 + 2 * k] = (uint32_t)q.round;
+      record[12 + k] = (uint32_t)q.shift;
+      pre[k] = q.pre_shift;
+    }
+    for (t = 0; t < taps; ++t) {
+      const int8_t *w = filter + t * depth + c0 + 4 * g;
+      record[DW_HEADER + 2 * t] = (((uint32_t)(int32_t)w[0] << pre[0]) & 0xFFFFu) |
+                                  ((uint32_t)(int32_t)w[2] << (16 + pre[2]));
+      record[DW_HEADER + 2 * t + 1] = (((uint32_t)(int32_t)w[1] << pre[1]) & 0xFFFFu) |
+                                      ((uint32_t)(int32_t)w[3] << (16 + pre[3]));
+    }
+  }
+  return 1;
+}
+
+/* acc a0..a3 += the tap at xp (four channels) times its lane-pair weights w[0..1]. */
+#define DW_TAP(xp, w)                                          \
+  do {                                                         \
+    const uint32_t x_ = edgec_dsp_load32(xp);                  \
+    const uint32_t even_ = edgec_dsp_sxtab16(offset2, x_);             \
+    const uint32_t odd_ = edgec_dsp_sxtab16_ror8(offset2, x_); \
+    const uint32_t w0_ = (w)[0], w1_ = (w)[1];         \
+    a0 = edgec_dsp_smlabb(even_, w0_, a0);                    \
+    a2 = edgec_dsp_smlatt(even_, w0_, a2);                    \
+    a1 = edgec_dsp_smlabb(odd_, w1_, a1);                     \
+    a3 = edgec_dsp_smlatt(odd_, w1_, a3);                     \
+  } while (0)
+
+/* Requantizes a0..a3 with the group record r, clamps and stores four bytes at y. */
+#define DW_STORE(y, r)                                                                        \
+  do {                                                                                        \
+    uint32_t v_ = edgec_dsp_pack4(                                                            \
+        edgec_dsp_requantize(a0, (int32_t)(r)[4], (int32_t)(r)[5], (int32_t)(r)[12]),         \
+        edgec_dsp_requantize(a1, (int32_t)(r)[6], (int32_t)(r)[7], (int32_t)(r)[13]),         \
+        edgec_dsp_requantize(a2, (int32_t)(r)[8], (int32_t)(r)[9], (int32_t)(r)[14]),         \
+        edgec_dsp_requantize(a3, (int32_t)(r)[10], (int32_t)(r)[11], (int32_t)(r)[15]));      \
+    if (clamp) v_ = edgec_dsp_clamp4(v_, act_lo, act_hi);                                     \
+    edgec_dsp_store32(y, v_);                                                                 \
+  } while (0)
+
+typedef struct {
+  uint32_t offset2;        /* input_offset in both int16 lanes */
+  uint32_t act_lo, act_hi; /* act_min / act_max in four int8 lanes */
+  int clamp;               /* 0 when the activation range is all of int8 */
+} dw_lanes;
+
+/* One output pixel of a 3x3 kernel, every group of the block. */
+static void dw_pixel_3x3(const int8_t *const *tap, const uint32_t *r, int32_t groups,
+                         const dw_lanes *lanes, int8_t *y) {
+  const uint32_t offset2 = lanes->offset2, act_lo = lanes->act_lo, act_hi = lanes->act_hi;
+  const int clamp = lanes->clamp;
+  int32_t c;
+  for (c = 0; c < 4 * groups; c += 4, y += 4, r += DW_HEADER + 18) {
+    int32_t a0 = (int32_t)r[0], a1 = (int32_t)r[1], a2 = (int32_t)r[2], a3 = (int32_t)r[3];
+    DW_TAP(tap[0] + c, r + 16);
+    DW_TAP(tap[1] + c, r + 18);
+    DW_TAP(tap[2] + c, r + 20);
+    DW_TAP(tap[3] + c, r + 22);
+    DW_TAP(tap[4] + c, r + 24);
+    DW_TAP(tap[5] + c, r + 26);
+    DW_TAP(tap[6] + c, r + 28);
+    DW_TAP(tap[7] + c, r + 30);
+    DW_TAP(tap[8] + c, r + 32);
+    DW_STORE(y, r);
+  }
+}
+
+/* One output pixel of any kernel, every group of the block. */
+static void dw_pixel(const int8_t *const *tap, int32_t taps, const uint32_t *r, int32_t groups,
+                     const dw_lanes *lanes, int8_t *y) {
+  const uint32_t offset2 = lanes->offset2, act_lo = lanes->act_lo, act_hi = lanes->act_hi;
+  const int clamp = lanes->clamp;
+  int32_t c, t;
+  for (c = 0; c < 4 * groups; c += 4, y += 4, r += DW_HEADER + 2 * taps) {
+    int32_t a0 = (int32_t)r[0], a1 = (int32_t)r[1], a2 = (int32_t)r[2], a3 = (int32_t)r[3];
+    for (t = 0; t < taps; ++t) DW_TAP(tap[t] + c, r + DW_HEADER + 2 * t);
+    DW_STORE(y, r);
+  }
+}
+
+/* The 3x3 sliding path (edgec_dsp_dw3x3.h), channel by channel; 0 when the
+ * layer is not one it handles. */
+static int dw_slide(const edgec_depthwise_conv2d_s8_params *p, const int8_t *input,
+                    const int8_t *filter, const int32_t *bias, int8_t *output) {
+  const edgec_dims in = p->input, out = p->output;
+  const int h_slide = out.h > out.w;
+  const uint32_t products = 9u * 128u * 255u;
+  dw3_geometry g;
+  int32_t c, k, t;
+  if (p->depth_multiplier != 1 || p->filter.h != 3 || p->filter.w != 3 || p->dilation_h != 1 ||
+      p->dilation_w != 1) {
+    return 0;
+  }
+  if (h_slide) {
+    g.out_len = out.h, g.in_len = in.h, g.stride = p->stride_h, g.pad = p->pad_h;
+    g.in_step = in.w * in.c, g.out_step = out.w * out.c;
+    g.lines = out.w, g.cross_in = in.w, g.cross_stride = p->stride_w, g.cross_pad = p->pad_w;
+    g.cross_in_step = in.c, g.cross_out_step = out.c;
+    g.tap_slide = 3 * out.c, g.tap_cross = out.c;
+  } else {
+    g.out_len = out.w, g.in_len = in.w, g.stride = p->stride_w, g.pad = p->pad_w;
+    g.in_step = in.c, g.out_step = out.c;
+    g.lines = out.h, g.cross_in = in.h, g.cross_stride = p->stride_h, g.cross_pad = p->pad_h;
+    g.cross_in_step = in.w * in.c, g.cross_out_step = out.w * out.c;
+    g.tap_slide = out.c, g.tap_cross = 3 * out.c;
+  }
+  /* Measured on the MLPerf Tiny shapes: the per-line work only pays on long lines. */
+  if (g.stride != 1 || g.out_len < 40 || g.out_len > DW3_MAX_LINE) return 0;
+  for (c = 0; c < out.c; ++c) {
+    const int32_t b = bias != NULL ? bias[c] : 0;
+    const uint32_t b_abs = b < 0 ? 0u - (uint32_t)b : (uint32_t)b;
+    edgec_dsp_requant q;
+    int32_t w[3][3];
+    if (b_abs > 0x7FFFFFFFu - products ||
+        !edgec_dsp_requant_prepare(p->multiplier[c], p->shift[c], p->output_offset,
+                                   products + b_abs, &q) ||
+        q.pre_shift > 8) {
+      dw_scalar(p, input, filter, bias, output, c, c + 1);
+      continue;
+    }
+    for (k = 0; k < 3; ++k) {
+      for (t = 0; t < 3; ++t) {
+        w[k][t] = (int32_t)((uint32_t)(int32_t)filter[k * g.tap_slide + t * g.tap_cross + c]
+                            << q.pre_shift);
+      }
+    }
+    dw3_channel(p, &g, input, output, c, (const int32_t(*)[3])w, (int32_t)((uint32_t)b << q.pre_shift),
+                &q);
+  }
+  return 1;
+}
+
+void edgec_depthwise_conv2d_s8(const edgec_depthwise_conv2d_s8_params *p, const int8_t *input,
+                               const int8_t *filter, const int32_t *bias, int8_t *output) {
+  const edgec_dims in = p->input, f = p->filter, out = p->output;
+  const int32_t taps = f.h * f.w, depth = out.c;
+  const int32_t vector_end = p->depth_multiplier == 1 && taps <= DW_MAX_TAPS ? depth & ~3 : 0;
+  const int32_t fit = DW_WORDS / (DW_HEADER + 2 * taps);
+  const int32_t block_groups = fit < DW_MAX_CHANNELS / 4 ? fit : DW_MAX_CHANNELS / 4;
+  const int32_t col_step = p->dilation_w * in.c, row_step = p->dilation_h * in.w * in.c;
+  uint32_t records[DW_WORDS];
+  int8_t zero_row[DW_MAX_CHANNELS];
+  const int8_t *tap[DW_MAX_TAPS];
+  dw_lanes lanes;
+  int32_t c0, b, oy, ox, ky, kx;
+
+  lanes.offset2 = edgec_dsp_pair16(p->input_offset);
+  lanes.act_lo = edgec_dsp_quad8(p->act_min);
+  lanes.act_hi = edgec_dsp_quad8(p->act_max);
+  lanes.clamp = p->act_min > -128 || p->act_max < 127;
+  if (dw_slide(p, input, filter, bias, output)) return;
+  memset(zero_row, (int8_t)-p->input_offset, sizeof zero_row);
+  for (c0 = 0; c0 < vector_end;) {
+    int32_t groups = (vector_end - c0) >> 2;
+    if (groups > block_groups) groups = block_groups;
+    if (!dw_prepare(p, filter, bias, c0, groups, records)) {
+      dw_scalar(p, input, filter, bias, output, c0, c0 + 4 * groups);
+      c0 += 4 * groups;
+      continue;
+    }
+    for (b = 0; b < out.n; ++b) {
+      const int8_t *image = input + b * in.h * in.w * in.c + c0;
+      int8_t *y = output + b * out.h * out.w * depth + c0;
+      for (oy = 0; oy < out.h; ++oy) {
+        const int32_t iy0 = oy * p->stride_h - p->pad_h;
+        const int rows_inside = iy0 >= 0 && iy0 + (f.h - 1) * p->dilation_h < in.h;
+        for (ox = 0; ox < out.w; ++ox, y += depth) {
+          const int32_t ix0 = ox * p->stride_w - p->pad_w;
+          if (taps == 9 && f.h == 3 && rows_inside && ix0 >= 0 &&
+              ix0 + 2 * p->dilation_w < in.w) {
+            const int8_t *x = image + (iy0 * in.w + ix0) * in.c;
+            tap[0] = x;
+            tap[1] = x + col_step;
+            tap[2] = x + 2 * col_step;
+            x += row_step;
+            tap[3] = x;
+            tap[4] = x + col_step;
+            tap[5] = x + 2 * col_step;
+            x += row_step;
+            tap[6] = x;
+            tap[7] = x + col_step;
+            tap[8] = x + 2 * col_step;
+          } else {
+            for (ky = 0; ky < f.h; ++ky) {
+              const int32_t iy = iy0 + ky * p->dilation_h;
+              const int row_ok = iy >= 0 && iy < in.h;
+              for (kx = 0; kx < f.w; ++kx) {
+                const int32_t ix = ix0 + kx * p->dilation_w;
+                tap[ky * f.w + kx] =
+                    row_ok && ix >= 0 && ix < in.w ? image + (iy * in.w + ix) * in.c : zero_row;
+              }
+            }
+          }
+          if (taps == 9 && f.h == 3) {
+            dw_pixel_3x3(tap, records, groups, &lanes, y);
+          } else {
+            dw_pixel(tap, taps, records, groups, &lanes, y);
+          }
+        }
+      }
+    }
+    c0 += 4 * groups;
+  }
+  if (vector_end < depth) dw_scalar(p, input, filter, bias, output, vector_end, depth);
+}
