@@ -31,8 +31,15 @@
 #error "the cortex-m kernels need the DSP extension (Cortex-M4/M7/M33); use the portable kernels"
 #endif
 
-/* Largest filter depth (kh·kw·in_c) of the column-buffer path: its stack
- * buffer is 8 bytes per depth element (four pixels of int16), 4.5 KB here. */
+/* The kernels' scratch memory, on the stack: the widened columns (8 bytes per
+ * depth element: four columns of int16), a gathered receptive field (1 byte
+ * per depth element) and the per-channel requantization records (16 bytes
+ * per channel, as many channels at a time as fit). */
+#ifndef EDGEC_CM_SCRATCH_WORDS
+#define EDGEC_CM_SCRATCH_WORDS 1536
+#endif
+
+/* Largest filter depth (kh·kw·in_c) of the column path: 576 is 3x3x64. */
 #ifndef EDGEC_CM_MAX_DEPTH
 #define EDGEC_CM_MAX_DEPTH 576
 #endif
@@ -87,8 +94,11 @@ static inline int edgec_cm_requant_prepare(int32_t multiplier, int32_t shift, in
                                            int64_t max_abs_acc, edgec_cm_requant *q) {
   const int64_t limit = ((int64_t)1 << 31) - 1;
   const int32_t ls = shift > 0 ? shift : 0;
-  const int32_t e = shift > 0 ? 0 : -shift;
+  int32_t e = shift > 0 ? 0 : -shift;
   int64_t scaled, round;
+  /* RoundingDivideByPOT(h, 31) and (h, 30) are both 0 for |h| < 2^29, and
+   * |h| <= |acc| + 1 here. */
+  if (e == 31 && ls == 0 && max_abs_acc < ((int64_t)1 << 27)) e = 30;
   if (ls > 29 || e > 30 || max_abs_acc < 0 || max_abs_acc > limit) return 0;
   scaled = max_abs_acc << (ls + 1);
   round = ((int64_t)1 << e) + (int64_t)output_offset * ((int64_t)1 << (e + 1));

@@ -2,8 +2,8 @@
  * edgec runtime (internal, Cortex-M): the matrix core shared by the cortex-m
  * CONV_2D (every output pixel is a column: its receptive field, widened) and
  * FULLY_CONNECTED (every batch row is a column). Four columns at a time go
- * through edgec_cm_dot4 against each filter row, then the four sums are
- * requantized and stored.
+ * against every filter row, then the four sums are requantized and stored:
+ * in edgec_cm_block4 (assembly) in the common case, in C otherwise.
  */
 #ifndef EDGEC_CM_GEMM_H
 #define EDGEC_CM_GEMM_H
@@ -11,12 +11,12 @@
 #include "edgec/fixedpoint.h"
 #include "edgec_cm_dot.h"
 #include "edgec_cm_dsp.h"
+#include "edgec_cm_fused.h"
 
-/* How the sums are requantized for a whole call (the fast forms are chosen
- * only when edgec_cm_requant_prepare accepts every channel). */
+/* How a call requantizes (fast forms only when every channel allows). */
 enum {
-  EDGEC_CM_FAST_SHIFT1 = 0, /* fast form, every pre_shift is 1 (no left shift) */
-  EDGEC_CM_FAST = 1,        /* fast form, per-channel pre_shift */
+  EDGEC_CM_FAST_SHIFT1 = 0, /* fast form, no left shift: records hold 2·bias */
+  EDGEC_CM_FAST = 1,        /* fast form: records hold the pre-shift */
   EDGEC_CM_EXACT = 2        /* fixedpoint.h's scalar code */
 };
 
@@ -26,37 +26,55 @@ typedef struct {
   const int32_t *multiplier, *shift;
   int32_t per_channel; /* 0: multiplier[0] and shift[0] serve every channel */
   int32_t depth, channels;
-  uint32_t dot_groups; /* edgec_cm_dot4's last argument */
   int32_t output_offset, act_min, act_max;
-  int32_t mode, full_range; /* full_range: the clamp is int8's own range */
+  /* Set by edgec_cm_gemm_prepare: */
+  uint32_t dot_groups; /* edgec_cm_dot4's last argument */
+  int64_t max_abs_acc; /* bound on |sum + bias| */
+  int32_t mode, full_range, fused;
 } edgec_cm_gemm;
 
-/* Chooses the requantization mode from a bound on |sum| over the depth. */
 static inline void edgec_cm_gemm_prepare(edgec_cm_gemm *g) {
-  const int64_t max_dot = (int64_t)g->depth * 128 * 255;
-  const int32_t n = g->per_channel ? g->channels : 1;
-  int32_t c, all_shift1 = 1;
+  const int32_t n = g->per_channel ? g->channels : 1, tail = g->depth & 3;
   int64_t max_bias = 0;
-  const int32_t tail = g->depth & 3;
+  int32_t c, shift1 = 1;
   g->dot_groups = (uint32_t)(g->depth >> 2) | (tail != 0 ? (uint32_t)(8 * (4 - tail)) << 24 : 0u);
   g->full_range = g->act_min == -128 && g->act_max == 127;
-  g->mode = EDGEC_CM_FAST;
   if (g->bias != NULL) {
     for (c = 0; c < g->channels; ++c) {
       const int64_t b = g->bias[c] < 0 ? -(int64_t)g->bias[c] : (int64_t)g->bias[c];
       if (b > max_bias) max_bias = b;
     }
   }
+  g->max_abs_acc = (int64_t)g->depth * 128 * 255 + max_bias;
+  g->mode = EDGEC_CM_FAST;
   for (c = 0; c < n; ++c) {
     edgec_cm_requant q;
-    if (!edgec_cm_requant_prepare(g->multiplier[c], g->shift[c], g->output_offset,
-                                  max_dot + max_bias, &q)) {
+    if (!edgec_cm_requant_prepare(g->multiplier[c], g->shift[c], g->output_offset, g->max_abs_acc,
+                                  &q)) {
       g->mode = EDGEC_CM_EXACT;
-      return;
+      break;
     }
-    if (q.pre_shift != 1) all_shift1 = 0;
+    if (q.pre_shift != 1) shift1 = 0;
   }
-  if (all_shift1) g->mode = EDGEC_CM_FAST_SHIFT1;
+  if (g->mode == EDGEC_CM_FAST && shift1) g->mode = EDGEC_CM_FAST_SHIFT1;
+  g->fused = g->mode == EDGEC_CM_FAST_SHIFT1 && g->full_range;
+}
+
+/* Records for channels [first, first + count) (fast modes only). */
+static inline void edgec_cm_gemm_table(const edgec_cm_gemm *g, int32_t first, int32_t count,
+                                       edgec_cm_channel *table) {
+  int32_t c;
+  for (c = first; c < first + count; ++c, ++table) {
+    const int32_t ci = g->per_channel ? c : 0;
+    const int32_t b = g->bias != NULL ? g->bias[c] : 0;
+    edgec_cm_requant q = {0, 0, 1, 1};
+    (void)edgec_cm_requant_prepare(g->multiplier[ci], g->shift[ci], g->output_offset,
+                                   g->max_abs_acc, &q);
+    table->multiplier = q.multiplier;
+    table->round = q.round;
+    table->shift = q.shift;
+    table->bias2 = g->mode == EDGEC_CM_FAST_SHIFT1 ? (int32_t)((uint32_t)b << 1) : q.pre_shift;
+  }
 }
 
 static inline __attribute__((always_inline)) int32_t edgec_cm_gemm_clamp(const edgec_cm_gemm *g,
@@ -65,69 +83,84 @@ static inline __attribute__((always_inline)) int32_t edgec_cm_gemm_clamp(const e
   return edgec_clamp(y, g->act_min, g->act_max);
 }
 
-/* Every channel of four columns; `out` is column 0's channel 0, column p's
- * outputs start `channels` bytes later, only the first `count` are stored. */
-static inline __attribute__((always_inline)) void edgec_cm_gemm_run(const edgec_cm_gemm *g,
-                                                                    const uint32_t *columns,
-                                                                    int8_t *out, int32_t count,
-                                                                    int mode, int full_range) {
-  const int8_t *w = g->filter;
-  const int32_t channels = g->channels;
-  int32_t c;
-  for (c = 0; c < channels; ++c, w += g->depth) {
+/* One requantized output of channel c in the call's mode; r is the channel's
+ * record, or channel 0's for per-tensor quantization (so the bias is read
+ * here, not from r). */
+static inline __attribute__((always_inline)) int32_t edgec_cm_gemm_output(
+    const edgec_cm_gemm *g, const edgec_cm_channel *r, int32_t c, int32_t acc, int mode,
+    int full_range) {
+  const int32_t b = g->bias != NULL ? g->bias[c] : 0;
+  if (mode == EDGEC_CM_FAST_SHIFT1) {
+    const int32_t t = (int32_t)(((uint32_t)b << 1) + ((uint32_t)acc << 1));
+    return edgec_cm_gemm_clamp(g, edgec_cm_requantize(t, r->multiplier, r->round, r->shift),
+                               full_range);
+  }
+  if (mode == EDGEC_CM_FAST) {
+    const int32_t t = (int32_t)((uint32_t)(acc + b) << r->bias2);
+    return edgec_cm_gemm_clamp(g, edgec_cm_requantize(t, r->multiplier, r->round, r->shift),
+                               full_range);
+  }
+  {
     const int32_t ci = g->per_channel ? c : 0;
-    const int32_t m = g->multiplier[ci], s = g->shift[ci];
-    const int32_t b = g->bias != NULL ? g->bias[c] : 0;
-    int32_t acc[4], y[4], p;
+    const int32_t y = edgec_multiply_by_quantized_multiplier((int32_t)((uint32_t)acc + (uint32_t)b),
+                                                             g->multiplier[ci], g->shift[ci]);
+    return edgec_clamp(y + g->output_offset, g->act_min, g->act_max);
+  }
+}
+
+/* Channels [first, first + count) of four columns in C; `out` is column 0's
+ * channel `first`, column p's is `channels` bytes later; `pixels` stored. */
+static inline __attribute__((always_inline)) void edgec_cm_gemm_run(
+    const edgec_cm_gemm *g, const uint32_t *columns, const edgec_cm_channel *table, int32_t first,
+    int32_t count, int8_t *out, int32_t pixels, int mode, int full_range) {
+  const int8_t *w = g->filter + first * g->depth;
+  int32_t c, p;
+  for (c = first; c < first + count; ++c, ++table, ++out, w += g->depth) {
+    int32_t acc[4];
     edgec_cm_dot4(w, columns, acc, g->dot_groups);
-    if (mode == EDGEC_CM_FAST_SHIFT1) {
-      const int32_t e = -s;
-      const int32_t round =
-          (int32_t)((1u << e) + ((uint32_t)g->output_offset << (e + 1)));
-      const uint32_t b2 = (uint32_t)b << 1;
-      for (p = 0; p < 4; ++p) {
-        y[p] = edgec_cm_gemm_clamp(
-            g, edgec_cm_requantize((int32_t)(b2 + ((uint32_t)acc[p] << 1)), m, round, e + 1),
-            full_range);
-      }
-    } else if (mode == EDGEC_CM_FAST) {
-      const int32_t ls = s > 0 ? s : 0, e = s > 0 ? 0 : -s;
-      const int32_t round =
-          (int32_t)((1u << e) + ((uint32_t)g->output_offset << (e + 1)));
-      for (p = 0; p < 4; ++p) {
-        const int32_t t = (int32_t)((uint32_t)(acc[p] + b) << (ls + 1));
-        y[p] = edgec_cm_gemm_clamp(g, edgec_cm_requantize(t, m, round, e + 1), full_range);
-      }
-    } else {
-      for (p = 0; p < 4; ++p) {
-        y[p] = edgec_clamp(edgec_multiply_by_quantized_multiplier(acc[p] + b, m, s) +
-                               g->output_offset,
-                           g->act_min, g->act_max);
-      }
-    }
-    if (count == 4) {
-      out[c] = (int8_t)y[0];
-      out[c + channels] = (int8_t)y[1];
-      out[c + 2 * channels] = (int8_t)y[2];
-      out[c + 3 * channels] = (int8_t)y[3];
-    } else {
-      for (p = 0; p < count; ++p) out[c + p * channels] = (int8_t)y[p];
+    for (p = 0; p < pixels; ++p) {
+      out[p * g->channels] = (int8_t)edgec_cm_gemm_output(g, table, c, acc[p], mode, full_range);
     }
   }
 }
 
-/* Every channel of four columns, in the call's mode. */
-static inline void edgec_cm_gemm_columns(const edgec_cm_gemm *g, const uint32_t *columns,
-                                         int8_t *out, int32_t count) {
-  if (g->mode == EDGEC_CM_FAST_SHIFT1 && g->full_range) {
-    edgec_cm_gemm_run(g, columns, out, count, EDGEC_CM_FAST_SHIFT1, 1);
+/* Channels [first, first + count) of four columns (`pixels` of them real),
+ * with their records in `table`. */
+static inline void edgec_cm_gemm_block(const edgec_cm_gemm *g, const uint32_t *columns,
+                                       const edgec_cm_channel *table, int32_t first, int32_t count,
+                                       int8_t *out, int32_t pixels) {
+  if (g->fused && pixels == 4) {
+    edgec_cm_block_args a;
+    a.filter = g->filter + first * g->depth;
+    a.columns = columns;
+    a.channels = table;
+    a.channels_end = table + count;
+    a.out = out;
+    a.stride = g->channels;
+    a.group_bytes = (g->depth >> 2) << 2;
+    a.tail_shift = (int32_t)(g->dot_groups >> 24);
+    if (a.tail_shift == 0) {
+      edgec_cm_block4(&a);
+    } else {
+      edgec_cm_block4_tail(&a);
+    }
   } else if (g->mode == EDGEC_CM_FAST_SHIFT1) {
-    edgec_cm_gemm_run(g, columns, out, count, EDGEC_CM_FAST_SHIFT1, 0);
+    if (g->full_range) {
+      edgec_cm_gemm_run(g, columns, table, first, count, out, pixels, EDGEC_CM_FAST_SHIFT1, 1);
+    } else {
+      edgec_cm_gemm_run(g, columns, table, first, count, out, pixels, EDGEC_CM_FAST_SHIFT1, 0);
+    }
   } else if (g->mode == EDGEC_CM_FAST) {
-    edgec_cm_gemm_run(g, columns, out, count, EDGEC_CM_FAST, 0);
+    edgec_cm_gemm_run(g, columns, table, first, count, out, pixels, EDGEC_CM_FAST, 0);
   } else {
-    edgec_cm_gemm_run(g, columns, out, count, EDGEC_CM_EXACT, 0);
+    edgec_cm_gemm_run(g, columns, table, first, count, out, pixels, EDGEC_CM_EXACT, 0);
   }
+}
+
+/* Channels per chunk whose records fit beside `used` words of scratch. */
+static inline int32_t edgec_cm_gemm_chunk(const edgec_cm_gemm *g, int32_t used) {
+  const int32_t fit = (EDGEC_CM_SCRATCH_WORDS - used) / 4;
+  return fit < g->channels ? fit : g->channels;
 }
 
 /* Widens `bytes` (a multiple of four) int8 values at src, plus the offset, to

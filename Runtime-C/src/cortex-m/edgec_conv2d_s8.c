@@ -125,16 +125,25 @@ void edgec_conv2d_s8(const edgec_conv2d_s8_params *p, const int8_t *input, const
                      const int32_t *bias, int8_t *output) {
   const int32_t depth = p->filter.h * p->filter.w * p->filter.c;
   const int32_t pixels = p->output.n * p->output.h * p->output.w;
-  uint32_t columns[2 * (EDGEC_CM_MAX_DEPTH + 3)];
-  int8_t field[EDGEC_CM_MAX_DEPTH + 4];
+  const int32_t groups = (depth + 3) >> 2;
+  union {
+    uint32_t words[EDGEC_CM_SCRATCH_WORDS];
+    edgec_cm_channel records[EDGEC_CM_SCRATCH_WORDS / 4];
+  } scratch;
+  uint32_t *columns = scratch.words;
+  int8_t *field = (int8_t *)(scratch.words + 8 * groups);
+  int32_t used = 8 * groups + ((p->input.c & 3) != 0 ? groups + 1 : 0);
   edgec_cm_conv_columns k;
   edgec_cm_gemm g;
-  int32_t pixel, slot;
+  edgec_cm_channel *table;
+  int32_t first, chunk, pixel, slot;
   if (p->filter.c != p->input.c || depth < 4 || depth > EDGEC_CM_MAX_DEPTH ||
       p->input_offset < -127 || p->input_offset > 128) {
     edgec_cm_conv_plain(p, input, filter, bias, output);
     return;
   }
+  used = (used + 3) & ~3;
+  table = &scratch.records[used / 4];
   g.filter = filter;
   g.bias = bias;
   g.multiplier = p->multiplier;
@@ -146,20 +155,28 @@ void edgec_conv2d_s8(const edgec_conv2d_s8_params *p, const int8_t *input, const
   g.act_min = p->act_min;
   g.act_max = p->act_max;
   edgec_cm_gemm_prepare(&g);
+  chunk = edgec_cm_gemm_chunk(&g, used);
   k.p = p;
   k.input = input;
   k.depth = depth;
   k.row_bytes = p->filter.w * p->input.c;
-  k.depth_groups = (depth + 3) >> 2;
+  k.depth_groups = groups;
   k.tap_groups = (p->input.c & 3) == 0 ? p->input.c >> 2 : 0;
   k.offset_pair = edgec_cm_pair16(p->input_offset);
-  k.zero_point = (int8_t)(p->input_offset == 128 ? -128 : -p->input_offset);
-  for (pixel = 0; pixel < pixels; pixel += 4) {
-    const int32_t count = pixels - pixel < 4 ? pixels - pixel : 4;
-    for (slot = 0; slot < count; ++slot) {
-      edgec_cm_conv_column(&k, pixel + slot, columns + 2 * slot, field);
+  k.zero_point = (int8_t)(-p->input_offset);
+  /* Channels in chunks whose records fit the scratch (one chunk for every
+   * MLPerf Tiny layer); the columns are widened again for each chunk. */
+  for (first = 0; first < g.channels; first += chunk) {
+    const int32_t count = g.channels - first < chunk ? g.channels - first : chunk;
+    if (g.mode != EDGEC_CM_EXACT) edgec_cm_gemm_table(&g, first, count, table);
+    for (pixel = 0; pixel < pixels; pixel += 4) {
+      const int32_t real = pixels - pixel < 4 ? pixels - pixel : 4;
+      for (slot = 0; slot < real; ++slot) {
+        edgec_cm_conv_column(&k, pixel + slot, columns + 2 * slot, field);
+      }
+      for (; slot < 4; ++slot) edgec_cm_zero(columns + 2 * slot, groups, 8);
+      edgec_cm_gemm_block(&g, columns, table, first, count, output + pixel * g.channels + first,
+                          real);
     }
-    for (; slot < 4; ++slot) edgec_cm_zero(columns + 2 * slot, k.depth_groups, 8);
-    edgec_cm_gemm_columns(&g, columns, output + pixel * p->output.c, count);
   }
 }

@@ -62,43 +62,53 @@ static void edgec_cm_fc_plain(const edgec_fully_connected_s8_params *p, const in
   }
 }
 
-/* One batch row against every weight row, in the call's mode. */
-static inline __attribute__((always_inline)) void edgec_cm_fc_row(const edgec_cm_gemm *g,
-                                                                   const uint32_t *x, int8_t *out,
-                                                                   int mode, int full_range) {
-  const int8_t *w = g->filter;
+/* One widened batch row x against weight rows [first, first + count). */
+static inline __attribute__((always_inline)) void edgec_cm_fc_row(
+    const edgec_cm_gemm *g, const uint32_t *x, const edgec_cm_channel *table, int32_t first,
+    int32_t count, int8_t *out, int mode, int full_range) {
+  const int8_t *w = g->filter + first * g->depth;
   const uint32_t groups = g->dot_groups & 0xFFFFFFu, tail_shift = g->dot_groups >> 24;
   int32_t c;
-  for (c = 0; c < g->channels; ++c, w += g->depth) {
-    const int32_t ci = g->per_channel ? c : 0;
-    const int32_t m = g->multiplier[ci], s = g->shift[ci];
-    const int32_t b = g->bias != NULL ? g->bias[c] : 0;
-    const int32_t acc = edgec_cm_dot1(w, x, groups, tail_shift);
-    int32_t y;
-    if (mode == EDGEC_CM_FAST_SHIFT1) {
-      const int32_t round = (int32_t)((1u << -s) + ((uint32_t)g->output_offset << (1 - s)));
-      y = edgec_cm_requantize((int32_t)(((uint32_t)b << 1) + ((uint32_t)acc << 1)), m, round, 1 - s);
-      y = edgec_cm_gemm_clamp(g, y, full_range);
-    } else if (mode == EDGEC_CM_FAST) {
-      const int32_t ls = s > 0 ? s : 0, e = s > 0 ? 0 : -s;
-      const int32_t round = (int32_t)((1u << e) + ((uint32_t)g->output_offset << (e + 1)));
-      y = edgec_cm_requantize((int32_t)((uint32_t)(acc + b) << (ls + 1)), m, round, e + 1);
-      y = edgec_cm_gemm_clamp(g, y, full_range);
-    } else {
-      y = edgec_multiply_by_quantized_multiplier((int32_t)((uint32_t)acc + (uint32_t)b), m, s);
-      y = edgec_clamp(y + g->output_offset, g->act_min, g->act_max);
-    }
-    out[c] = (int8_t)y;
+  for (c = first; c < first + count; ++c, ++table, w += g->depth) {
+    const edgec_cm_channel *r = g->per_channel ? table : table - c + first;
+    out[c] = (int8_t)edgec_cm_gemm_output(g, r, c, edgec_cm_dot1(w, x, groups, tail_shift), mode,
+                                          full_range);
   }
+}
+
+/* Per-tensor rows in edgec_cm_rows' reach: bias, 32-element steps, LDM. */
+static int edgec_cm_fc_fused_rows(const edgec_cm_gemm *g, const uint32_t *x,
+                                  const edgec_cm_channel *record, int8_t *out) {
+  edgec_cm_rows_args a;
+  if (g->per_channel || g->bias == NULL || !g->fused || (g->depth & 31) != 0 ||
+      ((uintptr_t)g->filter & 3u) != 0) {
+    return 0;
+  }
+  a.multiplier = record->multiplier;
+  a.round = record->round;
+  a.shift = record->shift;
+  a.filter = g->filter;
+  a.x = x;
+  a.bias = g->bias;
+  a.bias_end = g->bias + g->channels;
+  a.out = out;
+  a.group_bytes = g->depth;
+  edgec_cm_rows(&a);
+  return 1;
 }
 
 void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const int8_t *input,
                               const int8_t *filter, const int32_t *bias, int8_t *output) {
-  const int32_t depth = p->accum_depth;
+  const int32_t depth = p->accum_depth, groups = (depth + 3) >> 2;
   const uint32_t offset_pair = edgec_cm_pair16(p->input_offset);
-  uint32_t x[2 * ((EDGEC_CM_FC_MAX_DEPTH + 3) / 4) * 4];
+  union {
+    uint32_t words[EDGEC_CM_SCRATCH_WORDS];
+    edgec_cm_channel records[EDGEC_CM_SCRATCH_WORDS / 4];
+  } scratch;
+  uint32_t *x = scratch.words;
+  edgec_cm_channel *table;
   edgec_cm_gemm g;
-  int32_t b = 0, slot;
+  int32_t b = 0, first, chunk, slot, used;
   if (p->rounding != EDGEC_ROUND_DOUBLE || p->filter_offset != 0 || depth < 4 ||
       depth > EDGEC_CM_FC_MAX_DEPTH || p->input_offset < -127 || p->input_offset > 128) {
     edgec_cm_fc_plain(p, input, filter, bias, output);
@@ -115,32 +125,48 @@ void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const in
   g.act_min = p->act_min;
   g.act_max = p->act_max;
   edgec_cm_gemm_prepare(&g);
-  /* Blocks of four batch rows while three or more are left (the four-column
-   * core costs four rows' work however many it stores). */
-  if (depth <= EDGEC_CM_MAX_DEPTH) {
-    for (; p->batches - b >= 3; b += 4) {
-      const int32_t count = p->batches - b < 4 ? p->batches - b : 4;
-      for (slot = 0; slot < 4; ++slot) {
-        const int8_t *row = input + (b + (slot < count ? slot : 0)) * depth;
-        uint32_t *dst = edgec_cm_widen(row, depth & ~3, x + 2 * slot, 8, offset_pair);
-        if ((depth & 3) != 0) edgec_cm_widen_tail(row + (depth & ~3), depth & 3, dst, offset_pair);
+  /* Four batch rows at a time while three or more are left: the four-column
+   * core costs four rows' work however many it stores. */
+  if (depth <= EDGEC_CM_MAX_DEPTH && p->batches >= 3) {
+    used = (8 * groups + 3) & ~3;
+    table = &scratch.records[used / 4];
+    chunk = edgec_cm_gemm_chunk(&g, used);
+    for (first = 0; first < g.channels; first += chunk) {
+      const int32_t count = g.channels - first < chunk ? g.channels - first : chunk;
+      if (g.mode != EDGEC_CM_EXACT) edgec_cm_gemm_table(&g, first, count, table);
+      for (b = 0; p->batches - b >= 3; b += 4) {
+        const int32_t real = p->batches - b < 4 ? p->batches - b : 4;
+        for (slot = 0; slot < 4; ++slot) {
+          const int8_t *row = input + (b + (slot < real ? slot : 0)) * depth;
+          uint32_t *dst = edgec_cm_widen(row, depth & ~3, x + 2 * slot, 8, offset_pair);
+          if ((depth & 3) != 0) edgec_cm_widen_tail(row + (depth & ~3), depth & 3, dst, offset_pair);
+        }
+        edgec_cm_gemm_block(&g, x, table, first, count, output + b * g.channels + first, real);
       }
-      edgec_cm_gemm_columns(&g, x, output + b * g.channels, count);
     }
   }
+  used = (2 * groups + 3) & ~3;
+  table = &scratch.records[used / 4];
+  chunk = g.per_channel ? edgec_cm_gemm_chunk(&g, used) : g.channels;
+  if (!g.per_channel && g.mode != EDGEC_CM_EXACT) edgec_cm_gemm_table(&g, 0, 1, table);
   for (; b < p->batches; ++b) {
     const int8_t *row = input + b * depth;
     uint32_t *dst = edgec_cm_widen(row, depth & ~3, x, 2, offset_pair);
     int8_t *out = output + b * g.channels;
     if ((depth & 3) != 0) edgec_cm_widen_tail(row + (depth & ~3), depth & 3, dst, offset_pair);
-    if (g.mode == EDGEC_CM_FAST_SHIFT1 && g.full_range) {
-      edgec_cm_fc_row(&g, x, out, EDGEC_CM_FAST_SHIFT1, 1);
-    } else if (g.mode == EDGEC_CM_FAST_SHIFT1) {
-      edgec_cm_fc_row(&g, x, out, EDGEC_CM_FAST_SHIFT1, 0);
-    } else if (g.mode == EDGEC_CM_FAST) {
-      edgec_cm_fc_row(&g, x, out, EDGEC_CM_FAST, 0);
-    } else {
-      edgec_cm_fc_row(&g, x, out, EDGEC_CM_EXACT, 0);
+    if (edgec_cm_fc_fused_rows(&g, x, table, out)) continue;
+    for (first = 0; first < g.channels; first += chunk) {
+      const int32_t count = g.channels - first < chunk ? g.channels - first : chunk;
+      if (g.per_channel && g.mode != EDGEC_CM_EXACT) edgec_cm_gemm_table(&g, first, count, table);
+      if (g.mode == EDGEC_CM_FAST_SHIFT1 && g.full_range) {
+        edgec_cm_fc_row(&g, x, table, first, count, out, EDGEC_CM_FAST_SHIFT1, 1);
+      } else if (g.mode == EDGEC_CM_FAST_SHIFT1) {
+        edgec_cm_fc_row(&g, x, table, first, count, out, EDGEC_CM_FAST_SHIFT1, 0);
+      } else if (g.mode == EDGEC_CM_FAST) {
+        edgec_cm_fc_row(&g, x, table, first, count, out, EDGEC_CM_FAST, 0);
+      } else {
+        edgec_cm_fc_row(&g, x, table, first, count, out, EDGEC_CM_EXACT, 0);
+      }
     }
   }
 }

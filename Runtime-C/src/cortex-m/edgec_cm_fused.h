@@ -1,0 +1,189 @@
+/*
+ * edgec runtime (internal, Cortex-M): the fused loops of the cortex-m CONV_2D
+ * and FULLY_CONNECTED kernels for their common case — every shift <= 0 (no
+ * left shift before the high multiply) and the clamp being int8's own range —
+ * in Thumb-2 assembly: the multiply-accumulate loop, the requantization and
+ * the stores of every channel, with nothing spilled per multiply.
+ *
+ * Requantization of a sum s (edgec_cm_dsp.h, with ls = 0):
+ *   t = 2·s + 2·bias; h = SMMULR(t, m); y = SSAT8((2h + R - [h < 0]) >> sh)
+ * with R = 2^e + output_offset·2^(e+1) and sh = e + 1: seven instructions
+ * per output with the store.
+ */
+#ifndef EDGEC_CM_FUSED_H
+#define EDGEC_CM_FUSED_H
+
+#include <stdint.h>
+
+#include "edgec_cm_dot.h"
+
+/* The per-channel record of edgec_cm_block4: multiplier, R, sh, 2·bias. */
+typedef struct {
+  int32_t multiplier, round, shift, bias2;
+} edgec_cm_channel;
+
+typedef struct {
+  const int8_t *filter;             /* the first channel's row */
+  const uint32_t *columns;          /* four interleaved columns (edgec_cm_dot.h) */
+  const edgec_cm_channel *channels; /* one record per channel */
+  const edgec_cm_channel *channels_end;
+  int8_t *out;         /* column 0's output for the first channel */
+  int32_t stride;      /* bytes from one column's outputs to the next's */
+  int32_t group_bytes; /* 4 · full groups of the depth, >= 4 */
+  int32_t tail_shift;  /* 8 · (4 - depth % 4), 0 without a tail */
+} edgec_cm_block_args;
+
+/* One output of column block requantization: sum register acc, output at
+ * addr; r4 multiplier, r5 R, r6 sh, r7 2·bias; r8 scratch. */
+#define EDGEC_CM_REQUANT(acc, addr)                                                           \
+  "add    " acc ", r7, " acc ", lsl #1\n\t"                                                   \
+  "smmulr " acc ", " acc ", r4\n\t"                                                           \
+  "add    r8, r5, " acc ", lsl #1\n\t"                                                        \
+  "add    r8, r8, " acc ", asr #31\n\t"                                                       \
+  "asr    r8, r8, r6\n\t"                                                                     \
+  "ssat   r8, #8, r8\n\t"                                                                     \
+  "strb   r8, " addr "\n\t"
+
+/* The first group starts the four sums (SMUAD). */
+#define EDGEC_CM_BLOCK_PEEL                                                                   \
+  "ldr.w  r5, [r0], #4\n\t"                                                                   \
+  "ldmia.w r1!, {r6-r9}\n\t"                                                                  \
+  "sxtb16 r4, r5\n\t"                                                                         \
+  "sxtb16 r5, r5, ror #8\n\t"                                                                 \
+  "smuad  r10, r4, r6\n\t"                                                                    \
+  "smlad  r10, r5, r7, r10\n\t"                                                               \
+  "smuad  r11, r4, r8\n\t"                                                                    \
+  "smlad  r11, r5, r9, r11\n\t"                                                               \
+  "ldmia.w r1!, {r6-r9}\n\t"                                                                  \
+  "smuad  r12, r4, r6\n\t"                                                                    \
+  "smlad  r12, r5, r7, r12\n\t"                                                               \
+  "smuad  lr, r4, r8\n\t"                                                                     \
+  "smlad  lr, r5, r9, lr\n\t"
+
+/* 52 bytes: every instruction is a 32-bit encoding. */
+#define EDGEC_CM_BLOCK_GROUP "ldr.w  r5, [r0], #4\n\t" EDGEC_CM_DOT4_GROUP_BODY_W
+#define EDGEC_CM_DOT4_GROUP_BODY_W                                                            \
+  "ldmia.w r1!, {r6-r9}\n\t"                                                                  \
+  "sxtb16 r4, r5\n\t"                                                                         \
+  "sxtb16 r5, r5, ror #8\n\t"                                                                 \
+  "smlad  r10, r4, r6, r10\n\t"                                                               \
+  "smlad  r10, r5, r7, r10\n\t"                                                               \
+  "smlad  r11, r4, r8, r11\n\t"                                                               \
+  "smlad  r11, r5, r9, r11\n\t"                                                               \
+  "ldmia.w r1!, {r6-r9}\n\t"                                                                  \
+  "smlad  r12, r4, r6, r12\n\t"                                                               \
+  "smlad  r12, r5, r7, r12\n\t"                                                               \
+  "smlad  lr, r4, r8, lr\n\t"                                                                 \
+  "smlad  lr, r5, r9, lr\n\t"
+
+/* The tail group: the row's last word shifted down, then the row ends. */
+#define EDGEC_CM_BLOCK_TAIL                                                                   \
+  "ldr    r3, [sp, #28]\n\t"                                                                  \
+  "sub    r4, r0, r3, lsr #3\n\t"                                                             \
+  "ldr    r5, [r4]\n\t"                                                                       \
+  "lsr    r5, r5, r3\n\t"                                                                     \
+  "add    r0, r4, #4\n\t" EDGEC_CM_DOT4_GROUP_BODY_W
+
+/* Every channel of a four-column block. The groups after the first run in a
+ * loop of eight, entered part-way (Duff's device) at a place computed once:
+ * body + 416 - 52·q for q = (groups - 1) mod 8, which is the loop's closing
+ * compare when q = 0. Stack frame: the eight arguments, then the entry.
+ * (Several asm statements: ISO C caps a string literal at 4095 bytes.) */
+#define EDGEC_CM_BLOCK4_ASM(tail)                                                             \
+  __asm__("push   {r4-r11, lr}\n\t"                                                           \
+          "ldmia  r0, {r1-r8}\n\t"                                                            \
+          "sub    r9, r7, #4\n\t"                                                             \
+          "and    r9, r9, #28\n\t"                                                            \
+          "add    r10, r9, r9, lsl #3\n\t"                                                    \
+          "add    r10, r10, r9, lsl #2\n\t"                                                   \
+          "adr.w  r9, 2f\n\t"                                                                 \
+          "add    r9, r9, #416\n\t"                                                           \
+          "sub    r9, r9, r10\n\t"                                                            \
+          "push   {r1-r9}\n\t"                                                                \
+          "mov    r0, r1\n\t"                                                                 \
+          "mov    r2, r3\n\t"                                                                 \
+          "1:\n\t"                                                                            \
+          "ldr    r1, [sp, #4]\n\t"                                                           \
+          "ldr    r3, [sp, #24]\n\t"                                                          \
+          "add    r3, r0, r3\n\t" EDGEC_CM_BLOCK_PEEL "ldr    r4, [sp, #32]\n\t"              \
+          "mov    pc, r4\n\t"                                                                 \
+          ".p2align 2\n\t"                                                                    \
+          "2:\n\t" EDGEC_CM_BLOCK_GROUP EDGEC_CM_BLOCK_GROUP EDGEC_CM_BLOCK_GROUP                 \
+              EDGEC_CM_BLOCK_GROUP);                                                          \
+  __asm__(EDGEC_CM_BLOCK_GROUP EDGEC_CM_BLOCK_GROUP EDGEC_CM_BLOCK_GROUP                        \
+              EDGEC_CM_BLOCK_GROUP "cmp    r0, r3\n\t"                                         \
+          "bne    2b\n\t" tail);                                                             \
+  __asm__("ldmia  r2!, {r4-r7}\n\t"                                                           \
+          "ldr    r1, [sp, #16]\n\t"                                                          \
+          "ldr    r9, [sp, #20]\n\t"                                                          \
+          "add    r3, r1, r9, lsl #1\n\t" EDGEC_CM_REQUANT("r10", "[r1]")                     \
+              EDGEC_CM_REQUANT("r11", "[r1, r9]") EDGEC_CM_REQUANT("r12", "[r3]")             \
+                  EDGEC_CM_REQUANT("lr", "[r3, r9]") "add    r1, r1, #1\n\t"                  \
+          "str    r1, [sp, #16]\n\t"                                                          \
+          "ldr    r3, [sp, #12]\n\t"                                                          \
+          "cmp    r2, r3\n\t"                                                                 \
+          "bne    1b\n\t"                                                                     \
+          "add    sp, sp, #36\n\t"                                                            \
+          "pop    {r4-r11, pc}\n\t")
+
+/* Depth a multiple of four. */
+static void __attribute__((naked, noinline, unused))
+edgec_cm_block4(const edgec_cm_block_args *args EDGEC_CM_ASM_ARG) {
+  EDGEC_CM_BLOCK4_ASM("");
+}
+
+/* Depth with a tail of 1..3. */
+static void __attribute__((naked, noinline, unused))
+edgec_cm_block4_tail(const edgec_cm_block_args *args EDGEC_CM_ASM_ARG) {
+  EDGEC_CM_BLOCK4_ASM(EDGEC_CM_BLOCK_TAIL);
+}
+
+typedef struct {
+  int32_t multiplier, round, shift; /* loaded together by LDM: keep first */
+  const int8_t *filter;             /* word-aligned rows */
+  const uint32_t *x;                /* the widened input row, two words a group */
+  const int32_t *bias;              /* one per row (not NULL) */
+  const int32_t *bias_end;
+  int8_t *out;
+  int32_t group_bytes; /* 4 · groups, a multiple of 32 */
+} edgec_cm_rows_args;
+
+/* Sixteen depth elements of one row into r12: r4-r7 hold the weights. */
+#define EDGEC_CM_ROWS_BLOCK                                                                   \
+  "ldmia  r0!, {r4-r7}\n\t" EDGEC_CM_DOT1_BLOCK
+
+/* Every row of a per-tensor FULLY_CONNECTED against one widened input row,
+ * 32 depth elements per step. Stack frame: the arguments. */
+static void __attribute__((naked, noinline, unused))
+edgec_cm_rows(const edgec_cm_rows_args *args EDGEC_CM_ASM_ARG) {
+  __asm__("push   {r4-r11, lr}\n\t"
+          "ldmia  r0, {r1-r9}\n\t"
+          "push   {r1-r9}\n\t"
+          "mov    r0, r4\n\t" /* weights */
+          "mov    r3, r6\n\t" /* bias */
+          "1:\n\t"
+          "ldr    r1, [sp, #16]\n\t"
+          "ldr    r12, [r3], #4\n\t"
+          "ldr    r2, [sp, #32]\n\t"
+          "add    r2, r0, r2\n\t"
+          "2:\n\t" EDGEC_CM_ROWS_BLOCK EDGEC_CM_ROWS_BLOCK
+          "cmp    r0, r2\n\t"
+          "bne    2b\n\t"
+          "ldmia  sp, {r4-r6}\n\t"
+          "lsl    r12, r12, #1\n\t"
+          "smmulr r12, r12, r4\n\t"
+          "add    r8, r5, r12, lsl #1\n\t"
+          "add    r8, r8, r12, asr #31\n\t"
+          "asr    r8, r8, r6\n\t"
+          "ssat   r8, #8, r8\n\t"
+          "ldr    r9, [sp, #28]\n\t"
+          "strb   r8, [r9], #1\n\t"
+          "str    r9, [sp, #28]\n\t"
+          "ldr    r9, [sp, #24]\n\t"
+          "cmp    r3, r9\n\t"
+          "bne    1b\n\t"
+          "add    sp, sp, #36\n\t"
+          "pop    {r4-r11, pc}\n\t");
+}
+
+#endif /* EDGEC_CM_FUSED_H */
