@@ -16,7 +16,7 @@ void edgec_depthwise_conv2d_s8_portable(const edgec_depthwise_conv2d_s8_params *
 #define MAX_FILTER 8192
 #define MAX_OUTPUT 40000
 #define MAX_CHANNELS 1024
-#define RANDOM_CASES 400
+#define RANDOM_CASES 500
 
 static int8_t input_buf[MAX_INPUT + 4];
 static int8_t filter_buf[MAX_FILTER + 4];

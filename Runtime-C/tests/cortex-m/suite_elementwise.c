@@ -16,7 +16,7 @@ void edgec_mul_s8_portable(const edgec_mul_s8_params *p, const int8_t *input1,
                            const int8_t *input2, int8_t *output);
 
 #define MAX_ELEMENTS 20000
-#define RANDOM_CASES 150
+#define RANDOM_CASES 500
 
 static int8_t a_buf[MAX_ELEMENTS + 4], b_buf[MAX_ELEMENTS + 4];
 static int8_t reference[MAX_ELEMENTS + HX_GUARD];

@@ -18,8 +18,8 @@ void edgec_softmax_s8_portable(const edgec_softmax_s8_params *p, const int8_t *i
                                int8_t *output);
 
 #define MAX_ELEMENTS 32000
-#define POOL_CASES 200
-#define SOFTMAX_CASES 150
+#define POOL_CASES 1000
+#define SOFTMAX_CASES 500
 
 static int8_t input_buf[MAX_ELEMENTS + 4];
 static int8_t reference[MAX_ELEMENTS + HX_GUARD];
