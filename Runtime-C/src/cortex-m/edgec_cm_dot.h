@@ -156,4 +156,48 @@ edgec_cm_dot1(const int8_t *w EDGEC_CM_ASM_ARG, const uint32_t *x EDGEC_CM_ASM_A
       "pop    {r4-r11, pc}\n\t");
 }
 
+/* Widening: `groups` (>= 1) groups of four int8 values at src (any
+ * alignment) become two words each, (x0 + o, x2 + o) and (x1 + o, x3 + o) with
+ * o the offset of both halfwords of offset_pair, `stride` bytes apart at dst
+ * (word-aligned). Returns the next group's place. Two groups per step. */
+#define EDGEC_CM_WIDEN_ASM(stride)                                                            \
+  __asm__("push   {r4-r6}\n\t"                                                                \
+          "tst    r2, #1\n\t"                                                                 \
+          "beq    1f\n\t"                                                                     \
+          "ldr    r4, [r0], #4\n\t"                                                           \
+          "sxtab16 r5, r3, r4\n\t"                                                            \
+          "sxtab16 r6, r3, r4, ror #8\n\t"                                                    \
+          "strd   r5, r6, [r1], #" stride "\n\t"                                              \
+          "subs   r2, r2, #1\n\t"                                                             \
+          "beq    2f\n\t"                                                                     \
+          "1:\n\t"                                                                            \
+          "ldr    r4, [r0], #4\n\t"                                                           \
+          "ldr    r12, [r0], #4\n\t"                                                          \
+          "sxtab16 r5, r3, r4\n\t"                                                            \
+          "sxtab16 r6, r3, r4, ror #8\n\t"                                                    \
+          "strd   r5, r6, [r1], #" stride "\n\t"                                              \
+          "sxtab16 r5, r3, r12\n\t"                                                           \
+          "sxtab16 r6, r3, r12, ror #8\n\t"                                                   \
+          "strd   r5, r6, [r1], #" stride "\n\t"                                              \
+          "subs   r2, r2, #2\n\t"                                                             \
+          "bne    1b\n\t"                                                                     \
+          "2:\n\t"                                                                            \
+          "mov    r0, r1\n\t"                                                                 \
+          "pop    {r4-r6}\n\t"                                                                \
+          "bx     lr\n\t")
+
+/* Into a column block (four columns interleaved: 32 bytes a group). */
+static __attribute__((naked, noinline, unused)) uint32_t *
+edgec_cm_widen_block(const int8_t *src EDGEC_CM_ASM_ARG, uint32_t *dst EDGEC_CM_ASM_ARG,
+                     int32_t groups EDGEC_CM_ASM_ARG, uint32_t offset_pair EDGEC_CM_ASM_ARG) {
+  EDGEC_CM_WIDEN_ASM("32");
+}
+
+/* Into one column (8 bytes a group). */
+static __attribute__((naked, noinline, unused)) uint32_t *
+edgec_cm_widen_row(const int8_t *src EDGEC_CM_ASM_ARG, uint32_t *dst EDGEC_CM_ASM_ARG,
+                   int32_t groups EDGEC_CM_ASM_ARG, uint32_t offset_pair EDGEC_CM_ASM_ARG) {
+  EDGEC_CM_WIDEN_ASM("8");
+}
+
 #endif /* EDGEC_CM_DOT_H */

@@ -142,48 +142,58 @@ typedef struct {
   int32_t multiplier, round, shift; /* loaded together by LDM: keep first */
   const int8_t *filter;             /* word-aligned rows */
   const uint32_t *x;                /* the widened input row, two words a group */
+  const uint32_t *x_end;            /* its end: a row's sums end there */
   const int32_t *bias;              /* one per row (not NULL) */
   const int32_t *bias_end;
   int8_t *out;
-  int32_t group_bytes; /* 4 · groups, a multiple of 32 */
 } edgec_cm_rows_args;
 
 /* Sixteen depth elements of one row into r12: r4-r7 hold the weights. */
-#define EDGEC_CM_ROWS_BLOCK                                                                   \
-  "ldmia  r0!, {r4-r7}\n\t" EDGEC_CM_DOT1_BLOCK
+#define EDGEC_CM_ROWS_BLOCK "ldmia  r0!, {r4-r7}\n\t" EDGEC_CM_DOT1_BLOCK
 
 /* Every row of a per-tensor FULLY_CONNECTED against one widened input row,
- * 32 depth elements per step. Stack frame: the arguments. */
+ * `block` (two or four) times 16 depth elements per step. The sum starts at
+ * the bias; registers: r0 weights, r1 x, r2 x's end, r3 bias. Stack frame:
+ * the arguments. */
+#define EDGEC_CM_ROWS_ASM(block)                                                              \
+  __asm__("push   {r4-r11, lr}\n\t"                                                           \
+          "ldmia  r0, {r1-r9}\n\t"                                                            \
+          "push   {r1-r9}\n\t"                                                                \
+          "mov    r0, r4\n\t"                                                                 \
+          "mov    r2, r6\n\t"                                                                 \
+          "mov    r3, r7\n\t"                                                                 \
+          "1:\n\t"                                                                            \
+          "ldr    r1, [sp, #16]\n\t"                                                          \
+          "ldr    r12, [r3], #4\n\t"                                                          \
+          "2:\n\t" block "cmp    r1, r2\n\t"                                                  \
+          "bne    2b\n\t"                                                                     \
+          "ldmia  sp, {r4-r6}\n\t"                                                            \
+          "lsl    r12, r12, #1\n\t"                                                           \
+          "smmulr r12, r12, r4\n\t"                                                           \
+          "add    r8, r5, r12, lsl #1\n\t"                                                    \
+          "add    r8, r8, r12, asr #31\n\t"                                                   \
+          "asr    r8, r8, r6\n\t"                                                             \
+          "ssat   r8, #8, r8\n\t"                                                             \
+          "ldr    r9, [sp, #32]\n\t"                                                          \
+          "strb   r8, [r9], #1\n\t"                                                           \
+          "str    r9, [sp, #32]\n\t"                                                          \
+          "ldr    r9, [sp, #28]\n\t"                                                          \
+          "cmp    r3, r9\n\t"                                                                 \
+          "bne    1b\n\t"                                                                     \
+          "add    sp, sp, #36\n\t"                                                            \
+          "pop    {r4-r11, pc}\n\t")
+
+/* Depth a multiple of 32. */
 static void __attribute__((naked, noinline, unused))
-edgec_cm_rows(const edgec_cm_rows_args *args EDGEC_CM_ASM_ARG) {
-  __asm__("push   {r4-r11, lr}\n\t"
-          "ldmia  r0, {r1-r9}\n\t"
-          "push   {r1-r9}\n\t"
-          "mov    r0, r4\n\t" /* weights */
-          "mov    r3, r6\n\t" /* bias */
-          "1:\n\t"
-          "ldr    r1, [sp, #16]\n\t"
-          "ldr    r12, [r3], #4\n\t"
-          "ldr    r2, [sp, #32]\n\t"
-          "add    r2, r0, r2\n\t"
-          "2:\n\t" EDGEC_CM_ROWS_BLOCK EDGEC_CM_ROWS_BLOCK
-          "cmp    r0, r2\n\t"
-          "bne    2b\n\t"
-          "ldmia  sp, {r4-r6}\n\t"
-          "lsl    r12, r12, #1\n\t"
-          "smmulr r12, r12, r4\n\t"
-          "add    r8, r5, r12, lsl #1\n\t"
-          "add    r8, r8, r12, asr #31\n\t"
-          "asr    r8, r8, r6\n\t"
-          "ssat   r8, #8, r8\n\t"
-          "ldr    r9, [sp, #28]\n\t"
-          "strb   r8, [r9], #1\n\t"
-          "str    r9, [sp, #28]\n\t"
-          "ldr    r9, [sp, #24]\n\t"
-          "cmp    r3, r9\n\t"
-          "bne    1b\n\t"
-          "add    sp, sp, #36\n\t"
-          "pop    {r4-r11, pc}\n\t");
+edgec_cm_rows32(const edgec_cm_rows_args *args EDGEC_CM_ASM_ARG) {
+  EDGEC_CM_ROWS_ASM(EDGEC_CM_ROWS_BLOCK EDGEC_CM_ROWS_BLOCK);
+}
+
+/* Depth a multiple of 64. */
+static void __attribute__((naked, noinline, unused))
+edgec_cm_rows64(const edgec_cm_rows_args *args EDGEC_CM_ASM_ARG) {
+  EDGEC_CM_ROWS_ASM(EDGEC_CM_ROWS_BLOCK EDGEC_CM_ROWS_BLOCK EDGEC_CM_ROWS_BLOCK
+                        EDGEC_CM_ROWS_BLOCK);
 }
 
 #endif /* EDGEC_CM_FUSED_H */

@@ -163,18 +163,6 @@ static inline int32_t edgec_cm_gemm_chunk(const edgec_cm_gemm *g, int32_t used) 
   return fit < g->channels ? fit : g->channels;
 }
 
-/* Widens `bytes` (a multiple of four) int8 values at src, plus the offset, to
- * groups at dst, `stride` words apart; returns the next group's place. */
-static inline uint32_t *edgec_cm_widen(const int8_t *src, int32_t bytes, uint32_t *dst,
-                                       int32_t stride, uint32_t offset_pair) {
-  for (; bytes > 0; bytes -= 4, src += 4, dst += stride) {
-    const uint32_t v = edgec_cm_load32(src);
-    dst[0] = __sxtab16(offset_pair, v);
-    dst[1] = edgec_cm_sxtab16_ror8(offset_pair, v);
-  }
-  return dst;
-}
-
 /* The last 1..3 values of a column: a group padded with zeros. */
 static inline void edgec_cm_widen_tail(const int8_t *src, int32_t bytes, uint32_t *dst,
                                        uint32_t offset_pair) {

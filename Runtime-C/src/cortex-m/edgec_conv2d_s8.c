@@ -51,73 +51,119 @@ static void edgec_cm_conv_plain(const edgec_conv2d_s8_params *p, const int8_t *i
   }
 }
 
+/* How a pixel whose receptive field lies inside the input is widened. */
+enum {
+  EDGEC_CM_ROWS, /* each kernel row is whole groups, contiguous in the input */
+  EDGEC_CM_TAPS, /* each tap is whole groups (in_c a multiple of four) */
+  EDGEC_CM_FIELD /* gathered into `field` first */
+};
+
 typedef struct {
   const edgec_conv2d_s8_params *p;
   const int8_t *input;
-  int32_t depth;        /* kh · kw · in_c */
-  int32_t row_bytes;    /* kw · in_c */
-  int32_t depth_groups; /* groups in a column, the tail included */
-  int32_t tap_groups;   /* in_c / 4 when in_c is a multiple of four, else 0 */
+  int32_t groups;      /* of a column, the tail included */
+  int32_t row_bytes;   /* kw · in_c */
+  int32_t row_step;    /* input bytes from one kernel row to the next */
+  int32_t tap_step;    /* input bytes from one kernel tap to the next */
+  int32_t span_h, span_w; /* the dilated kernel's extent */
+  int32_t interior;    /* EDGEC_CM_ROWS, _TAPS or _FIELD */
   uint32_t offset_pair;
   int8_t zero_point; /* the input value that widens to 0 */
 } edgec_cm_conv_columns;
 
-/* The receptive field of one pixel gathered as int8 (padding = zero point). */
-static void edgec_cm_gather(const edgec_cm_conv_columns *k, int32_t b, int32_t iy0, int32_t ix0,
-                            int8_t *field) {
+/* Output pixel coordinates, advanced one pixel at a time (no divisions). */
+typedef struct {
+  int32_t b, oy, ox;
+} edgec_cm_pixel;
+
+static void edgec_cm_copy(int8_t *to, const int8_t *from, int32_t bytes) {
+  for (; bytes >= 4; bytes -= 4, to += 4, from += 4) edgec_cm_store32(to, edgec_cm_load32(from));
+  for (; bytes > 0; --bytes) *to++ = *from++;
+}
+
+/* A receptive field that reaches into the padding, gathered as int8 with
+ * the zero point in the padding, then widened. */
+static void edgec_cm_conv_border_field(const edgec_cm_conv_columns *k, int32_t b, int32_t iy0,
+                                       int32_t ix0, uint32_t *dst, int8_t *field) {
   const edgec_conv2d_s8_params *p = k->p;
   const int32_t c = p->input.c;
+  int8_t *f = field;
   int32_t ky, kx, i;
   for (ky = 0; ky < p->filter.h; ++ky) {
     const int32_t iy = iy0 + ky * p->dilation_h;
     const int8_t *row = k->input + (b * p->input.h + iy) * p->input.w * c;
-    for (kx = 0; kx < p->filter.w; ++kx, field += c) {
+    for (kx = 0; kx < p->filter.w; ++kx, f += c) {
       const int32_t ix = ix0 + kx * p->dilation_w;
       if (iy < 0 || iy >= p->input.h || ix < 0 || ix >= p->input.w) {
-        for (i = 0; i < c; ++i) field[i] = k->zero_point;
+        for (i = 0; i < c; ++i) f[i] = k->zero_point;
       } else {
-        const int8_t *x = row + ix * c;
-        for (i = 0; i + 4 <= c; i += 4) edgec_cm_store32(field + i, edgec_cm_load32(x + i));
-        for (; i < c; ++i) field[i] = x[i];
+        edgec_cm_copy(f, row + ix * c, c);
+      }
+    }
+  }
+  (void)edgec_cm_widen_block(field, dst, k->groups, k->offset_pair);
+}
+
+/* The same with whole-group taps: widened straight from the input, zeros for
+ * the padding. */
+static void edgec_cm_conv_border_taps(const edgec_cm_conv_columns *k, int32_t b, int32_t iy0,
+                                      int32_t ix0, uint32_t *dst) {
+  const edgec_conv2d_s8_params *p = k->p;
+  const int32_t c = p->input.c, tap_groups = c >> 2;
+  int32_t ky, kx;
+  for (ky = 0; ky < p->filter.h; ++ky) {
+    const int32_t iy = iy0 + ky * p->dilation_h;
+    const int8_t *row = k->input + (b * p->input.h + iy) * p->input.w * c;
+    for (kx = 0; kx < p->filter.w; ++kx) {
+      const int32_t ix = ix0 + kx * p->dilation_w;
+      if (iy < 0 || iy >= p->input.h || ix < 0 || ix >= p->input.w) {
+        dst = edgec_cm_zero(dst, tap_groups, 8);
+      } else {
+        dst = edgec_cm_widen_block(row + ix * c, dst, tap_groups, k->offset_pair);
       }
     }
   }
 }
 
-/* Widens output pixel `pixel`'s receptive field into column slot `dst`. */
-static void edgec_cm_conv_column(const edgec_cm_conv_columns *k, int32_t pixel, uint32_t *dst,
-                                 int8_t *field) {
+/* Widens pixel `at`'s receptive field into the column block slot `dst`. */
+static void edgec_cm_conv_column(const edgec_cm_conv_columns *k, const edgec_cm_pixel *at,
+                                 uint32_t *dst, int8_t *field) {
   const edgec_conv2d_s8_params *p = k->p;
-  const int32_t per_image = p->output.h * p->output.w;
-  const int32_t b = pixel / per_image, rest = pixel - b * per_image;
-  const int32_t oy = rest / p->output.w, ox = rest - oy * p->output.w;
-  const int32_t iy0 = oy * p->stride_h - p->pad_h, ix0 = ox * p->stride_w - p->pad_w;
-  const int32_t c = p->input.c;
-  const int inside_w = p->dilation_w == 1 && ix0 >= 0 && ix0 + p->filter.w <= p->input.w;
+  const int32_t iy0 = at->oy * p->stride_h - p->pad_h, ix0 = at->ox * p->stride_w - p->pad_w;
+  const int8_t *src;
   int32_t ky, kx;
-  if (k->tap_groups == 0 && !(inside_w && (k->row_bytes & 3) == 0)) {
-    edgec_cm_gather(k, b, iy0, ix0, field);
-    dst = edgec_cm_widen(field, k->depth & ~3, dst, 8, k->offset_pair);
-    if ((k->depth & 3) != 0) edgec_cm_widen_tail(field + (k->depth & ~3), k->depth & 3, dst, k->offset_pair);
+  if (iy0 < 0 || iy0 + k->span_h > p->input.h || ix0 < 0 || ix0 + k->span_w > p->input.w) {
+    if ((p->input.c & 3) != 0) {
+      edgec_cm_conv_border_field(k, at->b, iy0, ix0, dst, field);
+    } else {
+      edgec_cm_conv_border_taps(k, at->b, iy0, ix0, dst);
+    }
     return;
   }
-  for (ky = 0; ky < p->filter.h; ++ky) {
-    const int32_t iy = iy0 + ky * p->dilation_h;
-    const int8_t *row = k->input + (b * p->input.h + iy) * p->input.w * c;
-    if (iy < 0 || iy >= p->input.h) {
-      dst = edgec_cm_zero(dst, k->row_bytes >> 2, 8);
-    } else if (inside_w) {
-      dst = edgec_cm_widen(row + ix0 * c, k->row_bytes, dst, 8, k->offset_pair);
-    } else {
+  src = k->input + ((at->b * p->input.h + iy0) * p->input.w + ix0) * p->input.c;
+  if (k->interior == EDGEC_CM_ROWS) {
+    for (ky = 0; ky < p->filter.h; ++ky, src += k->row_step) {
+      dst = edgec_cm_widen_block(src, dst, k->row_bytes >> 2, k->offset_pair);
+    }
+  } else if (k->interior == EDGEC_CM_TAPS) {
+    for (ky = 0; ky < p->filter.h; ++ky, src += k->row_step) {
       for (kx = 0; kx < p->filter.w; ++kx) {
-        const int32_t ix = ix0 + kx * p->dilation_w;
-        if (ix < 0 || ix >= p->input.w) {
-          dst = edgec_cm_zero(dst, k->tap_groups, 8);
-        } else {
-          dst = edgec_cm_widen(row + ix * c, c, dst, 8, k->offset_pair);
+        dst = edgec_cm_widen_block(src + kx * k->tap_step, dst, p->input.c >> 2, k->offset_pair);
+      }
+    }
+  } else {
+    int8_t *f = field;
+    for (ky = 0; ky < p->filter.h; ++ky, src += k->row_step) {
+      if (p->dilation_w == 1) {
+        edgec_cm_copy(f, src, k->row_bytes);
+        f += k->row_bytes;
+      } else {
+        for (kx = 0; kx < p->filter.w; ++kx, f += p->input.c) {
+          edgec_cm_copy(f, src + kx * k->tap_step, p->input.c);
         }
       }
     }
+    (void)edgec_cm_widen_block(field, dst, k->groups, k->offset_pair);
   }
 }
 
@@ -132,7 +178,7 @@ void edgec_conv2d_s8(const edgec_conv2d_s8_params *p, const int8_t *input, const
   } scratch;
   uint32_t *columns = scratch.words;
   int8_t *field = (int8_t *)(scratch.words + 8 * groups);
-  int32_t used = 8 * groups + ((p->input.c & 3) != 0 ? groups + 1 : 0);
+  int32_t used = 8 * groups + ((p->input.c & 3) != 0 ? groups : 0);
   edgec_cm_conv_columns k;
   edgec_cm_gemm g;
   edgec_cm_channel *table;
@@ -158,21 +204,34 @@ void edgec_conv2d_s8(const edgec_conv2d_s8_params *p, const int8_t *input, const
   chunk = edgec_cm_gemm_chunk(&g, used);
   k.p = p;
   k.input = input;
-  k.depth = depth;
+  k.groups = groups;
   k.row_bytes = p->filter.w * p->input.c;
-  k.depth_groups = groups;
-  k.tap_groups = (p->input.c & 3) == 0 ? p->input.c >> 2 : 0;
+  k.row_step = p->dilation_h * p->input.w * p->input.c;
+  k.tap_step = p->dilation_w * p->input.c;
+  k.span_h = (p->filter.h - 1) * p->dilation_h + 1;
+  k.span_w = (p->filter.w - 1) * p->dilation_w + 1;
+  k.interior = p->dilation_w == 1 && (k.row_bytes & 3) == 0 ? EDGEC_CM_ROWS
+               : (p->input.c & 3) == 0                      ? EDGEC_CM_TAPS
+                                                            : EDGEC_CM_FIELD;
   k.offset_pair = edgec_cm_pair16(p->input_offset);
   k.zero_point = (int8_t)(-p->input_offset);
   /* Channels in chunks whose records fit the scratch (one chunk for every
    * MLPerf Tiny layer); the columns are widened again for each chunk. */
   for (first = 0; first < g.channels; first += chunk) {
     const int32_t count = g.channels - first < chunk ? g.channels - first : chunk;
+    edgec_cm_pixel at = {0, 0, 0};
     if (g.mode != EDGEC_CM_EXACT) edgec_cm_gemm_table(&g, first, count, table);
     for (pixel = 0; pixel < pixels; pixel += 4) {
       const int32_t real = pixels - pixel < 4 ? pixels - pixel : 4;
       for (slot = 0; slot < real; ++slot) {
-        edgec_cm_conv_column(&k, pixel + slot, columns + 2 * slot, field);
+        edgec_cm_conv_column(&k, &at, columns + 2 * slot, field);
+        if (++at.ox == p->output.w) {
+          at.ox = 0;
+          if (++at.oy == p->output.h) {
+            at.oy = 0;
+            ++at.b;
+          }
+        }
       }
       for (; slot < 4; ++slot) edgec_cm_zero(columns + 2 * slot, groups, 8);
       edgec_cm_gemm_block(&g, columns, table, first, count, output + pixel * g.channels + first,

@@ -89,11 +89,15 @@ static int edgec_cm_fc_fused_rows(const edgec_cm_gemm *g, const uint32_t *x,
   a.shift = record->shift;
   a.filter = g->filter;
   a.x = x;
+  a.x_end = x + g->depth / 2;
   a.bias = g->bias;
   a.bias_end = g->bias + g->channels;
   a.out = out;
-  a.group_bytes = g->depth;
-  edgec_cm_rows(&a);
+  if ((g->depth & 63) == 0) {
+    edgec_cm_rows64(&a);
+  } else {
+    edgec_cm_rows32(&a);
+  }
   return 1;
 }
 
@@ -138,7 +142,7 @@ void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const in
         const int32_t real = p->batches - b < 4 ? p->batches - b : 4;
         for (slot = 0; slot < 4; ++slot) {
           const int8_t *row = input + (b + (slot < real ? slot : 0)) * depth;
-          uint32_t *dst = edgec_cm_widen(row, depth & ~3, x + 2 * slot, 8, offset_pair);
+          uint32_t *dst = edgec_cm_widen_block(row, x + 2 * slot, depth >> 2, offset_pair);
           if ((depth & 3) != 0) edgec_cm_widen_tail(row + (depth & ~3), depth & 3, dst, offset_pair);
         }
         edgec_cm_gemm_block(&g, x, table, first, count, output + b * g.channels + first, real);
@@ -151,7 +155,7 @@ void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const in
   if (!g.per_channel && g.mode != EDGEC_CM_EXACT) edgec_cm_gemm_table(&g, 0, 1, table);
   for (; b < p->batches; ++b) {
     const int8_t *row = input + b * depth;
-    uint32_t *dst = edgec_cm_widen(row, depth & ~3, x, 2, offset_pair);
+    uint32_t *dst = edgec_cm_widen_row(row, x, depth >> 2, offset_pair);
     int8_t *out = output + b * g.channels;
     if ((depth & 3) != 0) edgec_cm_widen_tail(row + (depth & ~3), depth & 3, dst, offset_pair);
     if (edgec_cm_fc_fused_rows(&g, x, table, out)) continue;
