@@ -200,4 +200,50 @@ edgec_cm_widen_row(const int8_t *src EDGEC_CM_ASM_ARG, uint32_t *dst EDGEC_CM_AS
   EDGEC_CM_WIDEN_ASM("8");
 }
 
+/* Byte copies and fills for gathering receptive fields, words first (GCC
+ * turns the C loops into calls to memcpy and memset, which cost more than
+ * the copy for the few bytes of a kernel row). Both return to + bytes. */
+static __attribute__((naked, noinline, unused)) int8_t *
+edgec_cm_copy(int8_t *to EDGEC_CM_ASM_ARG, const int8_t *from EDGEC_CM_ASM_ARG,
+              int32_t bytes EDGEC_CM_ASM_ARG) {
+  __asm__("subs   r2, r2, #4\n\t"
+          "blt    2f\n\t"
+          "1:\n\t"
+          "ldr    r3, [r1], #4\n\t"
+          "str    r3, [r0], #4\n\t"
+          "subs   r2, r2, #4\n\t"
+          "bge    1b\n\t"
+          "2:\n\t"
+          "adds   r2, r2, #4\n\t"
+          "beq    4f\n\t"
+          "3:\n\t"
+          "ldrb   r3, [r1], #1\n\t"
+          "strb   r3, [r0], #1\n\t"
+          "subs   r2, r2, #1\n\t"
+          "bne    3b\n\t"
+          "4:\n\t"
+          "bx     lr\n\t");
+}
+
+/* value4: the byte to fill with, in all four lanes. */
+static __attribute__((naked, noinline, unused)) int8_t *
+edgec_cm_fill(int8_t *to EDGEC_CM_ASM_ARG, uint32_t value4 EDGEC_CM_ASM_ARG,
+              int32_t bytes EDGEC_CM_ASM_ARG) {
+  __asm__("subs   r2, r2, #4\n\t"
+          "blt    2f\n\t"
+          "1:\n\t"
+          "str    r1, [r0], #4\n\t"
+          "subs   r2, r2, #4\n\t"
+          "bge    1b\n\t"
+          "2:\n\t"
+          "adds   r2, r2, #4\n\t"
+          "beq    4f\n\t"
+          "3:\n\t"
+          "strb   r1, [r0], #1\n\t"
+          "subs   r2, r2, #1\n\t"
+          "bne    3b\n\t"
+          "4:\n\t"
+          "bx     lr\n\t");
+}
+
 #endif /* EDGEC_CM_DOT_H */

@@ -76,28 +76,37 @@ typedef struct {
   int32_t b, oy, ox;
 } edgec_cm_pixel;
 
-static void edgec_cm_copy(int8_t *to, const int8_t *from, int32_t bytes) {
-  for (; bytes >= 4; bytes -= 4, to += 4, from += 4) edgec_cm_store32(to, edgec_cm_load32(from));
-  for (; bytes > 0; --bytes) *to++ = *from++;
-}
-
 /* A receptive field that reaches into the padding, gathered as int8 with
- * the zero point in the padding, then widened. */
+ * the zero point in the padding (one copy per kernel row when the taps are
+ * adjacent), then widened. */
 static void edgec_cm_conv_border_field(const edgec_cm_conv_columns *k, int32_t b, int32_t iy0,
                                        int32_t ix0, uint32_t *dst, int8_t *field) {
   const edgec_conv2d_s8_params *p = k->p;
-  const int32_t c = p->input.c;
+  const int32_t c = p->input.c, kw = p->filter.w;
+  const uint32_t zero4 = (uint32_t)(uint8_t)k->zero_point * 0x01010101u;
+  int32_t lo = 0, hi = kw, ky, kx;
   int8_t *f = field;
-  int32_t ky, kx, i;
+  if (p->dilation_w == 1) { /* the taps [lo, hi) of every row are inside */
+    if (ix0 < 0) lo = -ix0 < kw ? -ix0 : kw;
+    if (ix0 + kw > p->input.w) hi = p->input.w - ix0 > lo ? p->input.w - ix0 : lo;
+  }
   for (ky = 0; ky < p->filter.h; ++ky) {
     const int32_t iy = iy0 + ky * p->dilation_h;
     const int8_t *row = k->input + (b * p->input.h + iy) * p->input.w * c;
-    for (kx = 0; kx < p->filter.w; ++kx, f += c) {
-      const int32_t ix = ix0 + kx * p->dilation_w;
-      if (iy < 0 || iy >= p->input.h || ix < 0 || ix >= p->input.w) {
-        for (i = 0; i < c; ++i) f[i] = k->zero_point;
-      } else {
-        edgec_cm_copy(f, row + ix * c, c);
+    if (iy < 0 || iy >= p->input.h) {
+      f = edgec_cm_fill(f, zero4, k->row_bytes);
+    } else if (p->dilation_w == 1) {
+      f = edgec_cm_fill(f, zero4, lo * c);
+      f = edgec_cm_copy(f, row + (ix0 + lo) * c, (hi - lo) * c);
+      f = edgec_cm_fill(f, zero4, (kw - hi) * c);
+    } else {
+      for (kx = 0; kx < kw; ++kx) {
+        const int32_t ix = ix0 + kx * p->dilation_w;
+        if (ix < 0 || ix >= p->input.w) {
+          f = edgec_cm_fill(f, zero4, c);
+        } else {
+          f = edgec_cm_copy(f, row + ix * c, c);
+        }
       }
     }
   }
@@ -155,12 +164,9 @@ static void edgec_cm_conv_column(const edgec_cm_conv_columns *k, const edgec_cm_
     int8_t *f = field;
     for (ky = 0; ky < p->filter.h; ++ky, src += k->row_step) {
       if (p->dilation_w == 1) {
-        edgec_cm_copy(f, src, k->row_bytes);
-        f += k->row_bytes;
+        f = edgec_cm_copy(f, src, k->row_bytes);
       } else {
-        for (kx = 0; kx < p->filter.w; ++kx, f += p->input.c) {
-          edgec_cm_copy(f, src + kx * k->tap_step, p->input.c);
-        }
+        for (kx = 0; kx < p->filter.w; ++kx) f = edgec_cm_copy(f, src + kx * k->tap_step, p->input.c);
       }
     }
     (void)edgec_cm_widen_block(field, dst, k->groups, k->offset_pair);
