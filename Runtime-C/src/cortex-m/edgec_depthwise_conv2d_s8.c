@@ -25,15 +25,10 @@
 #include "edgec/fixedpoint.h"
 #include "edgec/kernels.h"
 #include "edgec_dsp_dw3x3.h"
+#include "edgec_dsp_dw4.h"
 #include "edgec_dsp_requant.h"
 #include "edgec_dsp_simd.h"
 
-enum {
-  DW_MAX_TAPS = 64,    /* kh * kw handled by the DSP path */
-  DW_HEADER = 16,      /* words per group before its weights: bias x4, (multiplier, round) x4, shift x4 */
-  DW_WORDS = 576,      /* a block's records: 16 groups of a 3x3 kernel */
-  DW_MAX_CHANNELS = 128 /* the widest block, for the zero-point row */
-};
 
 /* The portable kernel's arithmetic for output channels [c_lo, c_hi). */
 static void dw_scalar(const edgec_depthwise_conv2d_s8_params *p, const int8_t *input,
@@ -67,108 +62,6 @@ static void dw_scalar(const edgec_depthwise_conv2d_s8_params *p, const int8_t *i
         }
       }
     }
-  }
-}
-
-/* Fills the records of channels [c0, c0 + 4 * groups); 0 if one of them needs
- * the scalar path. |acc| is bounded by taps * 128 * 255 + |bias|. */
-static int dw_prepare(const edgec_depthwise_conv2d_s8_params *p, const int8_t *filter,
-                      const int32_t *bias, int32_t c0, int32_t groups, uint32_t *record) {
-  const int32_t taps = p->filter.h * p->filter.w, depth = p->filter.c;
-  const uint32_t products = (uint32_t)taps * 128u * 255u;
-  int32_t g, k, t;
-  for (g = 0; g < groups; ++g, record += DW_HEADER + 2 * taps) {
-    int32_t pre[4];
-    for (k = 0; k < 4; ++k) {
-      const int32_t c = c0 + 4 * g + k;
-      const int32_t b = bias != NULL ? bias[c] : 0;
-      const uint32_t b_abs = b < 0 ? 0u - (uint32_t)b : (uint32_t)b;
-      edgec_dsp_requant q;
-      if (b_abs > 0x7FFFFFFFu - products ||
-          !edgec_dsp_requant_prepare(p->multiplier[c], p->shift[c], p->output_offset,
-                                     products + b_abs, &q) ||
-          q.pre_shift > 8) {
-        return 0; /* the weights must stay int16 after the pre-shift */
-      }
-      record[k] = (uint32_t)b << q.pre_shift;
-      record[4 + 2 * k] = (uint32_t)q.multiplier;
-      record[5 + 2 * k] = (uint32_t)q.round;
-      record[12 + k] = (uint32_t)q.shift;
-      pre[k] = q.pre_shift;
-    }
-    for (t = 0; t < taps; ++t) {
-      const int8_t *w = filter + t * depth + c0 + 4 * g;
-      record[DW_HEADER + 2 * t] = (((uint32_t)(int32_t)w[0] << pre[0]) & 0xFFFFu) |
-                                  ((uint32_t)(int32_t)w[2] << (16 + pre[2]));
-      record[DW_HEADER + 2 * t + 1] = (((uint32_t)(int32_t)w[1] << pre[1]) & 0xFFFFu) |
-                                      ((uint32_t)(int32_t)w[3] << (16 + pre[3]));
-    }
-  }
-  return 1;
-}
-
-/* acc a0..a3 += the tap at xp (four channels) times its lane-pair weights w[0..1]. */
-#define DW_TAP(xp, w)                                          \
-  do {                                                         \
-    const uint32_t x_ = edgec_dsp_load32(xp);                  \
-    const uint32_t even_ = edgec_dsp_sxtab16(offset2, x_);             \
-    const uint32_t odd_ = edgec_dsp_sxtab16_ror8(offset2, x_); \
-    const uint32_t w0_ = (w)[0], w1_ = (w)[1];         \
-    a0 = edgec_dsp_smlabb(even_, w0_, a0);                    \
-    a2 = edgec_dsp_smlatt(even_, w0_, a2);                    \
-    a1 = edgec_dsp_smlabb(odd_, w1_, a1);                     \
-    a3 = edgec_dsp_smlatt(odd_, w1_, a3);                     \
-  } while (0)
-
-/* Requantizes a0..a3 with the group record r, clamps and stores four bytes at y. */
-#define DW_STORE(y, r)                                                                        \
-  do {                                                                                        \
-    uint32_t v_ = edgec_dsp_pack4(                                                            \
-        edgec_dsp_requantize(a0, (int32_t)(r)[4], (int32_t)(r)[5], (int32_t)(r)[12]),         \
-        edgec_dsp_requantize(a1, (int32_t)(r)[6], (int32_t)(r)[7], (int32_t)(r)[13]),         \
-        edgec_dsp_requantize(a2, (int32_t)(r)[8], (int32_t)(r)[9], (int32_t)(r)[14]),         \
-        edgec_dsp_requantize(a3, (int32_t)(r)[10], (int32_t)(r)[11], (int32_t)(r)[15]));      \
-    if (clamp) v_ = edgec_dsp_clamp4(v_, act_lo, act_hi);                                     \
-    edgec_dsp_store32(y, v_);                                                                 \
-  } while (0)
-
-typedef struct {
-  uint32_t offset2;        /* input_offset in both int16 lanes */
-  uint32_t act_lo, act_hi; /* act_min / act_max in four int8 lanes */
-  int clamp;               /* 0 when the activation range is all of int8 */
-} dw_lanes;
-
-/* One output pixel of a 3x3 kernel, every group of the block. */
-static void dw_pixel_3x3(const int8_t *const *tap, const uint32_t *r, int32_t groups,
-                         const dw_lanes *lanes, int8_t *y) {
-  const uint32_t offset2 = lanes->offset2, act_lo = lanes->act_lo, act_hi = lanes->act_hi;
-  const int clamp = lanes->clamp;
-  int32_t c;
-  for (c = 0; c < 4 * groups; c += 4, y += 4, r += DW_HEADER + 18) {
-    int32_t a0 = (int32_t)r[0], a1 = (int32_t)r[1], a2 = (int32_t)r[2], a3 = (int32_t)r[3];
-    DW_TAP(tap[0] + c, r + 16);
-    DW_TAP(tap[1] + c, r + 18);
-    DW_TAP(tap[2] + c, r + 20);
-    DW_TAP(tap[3] + c, r + 22);
-    DW_TAP(tap[4] + c, r + 24);
-    DW_TAP(tap[5] + c, r + 26);
-    DW_TAP(tap[6] + c, r + 28);
-    DW_TAP(tap[7] + c, r + 30);
-    DW_TAP(tap[8] + c, r + 32);
-    DW_STORE(y, r);
-  }
-}
-
-/* One output pixel of any kernel, every group of the block. */
-static void dw_pixel(const int8_t *const *tap, int32_t taps, const uint32_t *r, int32_t groups,
-                     const dw_lanes *lanes, int8_t *y) {
-  const uint32_t offset2 = lanes->offset2, act_lo = lanes->act_lo, act_hi = lanes->act_hi;
-  const int clamp = lanes->clamp;
-  int32_t c, t;
-  for (c = 0; c < 4 * groups; c += 4, y += 4, r += DW_HEADER + 2 * taps) {
-    int32_t a0 = (int32_t)r[0], a1 = (int32_t)r[1], a2 = (int32_t)r[2], a3 = (int32_t)r[3];
-    for (t = 0; t < taps; ++t) DW_TAP(tap[t] + c, r + DW_HEADER + 2 * t);
-    DW_STORE(y, r);
   }
 }
 
@@ -228,26 +121,25 @@ void edgec_depthwise_conv2d_s8(const edgec_depthwise_conv2d_s8_params *p, const 
                                const int8_t *filter, const int32_t *bias, int8_t *output) {
   const edgec_dims in = p->input, f = p->filter, out = p->output;
   const int32_t taps = f.h * f.w, depth = out.c;
-  const int32_t vector_end = p->depth_multiplier == 1 && taps <= DW_MAX_TAPS ? depth & ~3 : 0;
-  const int32_t fit = DW_WORDS / (DW_HEADER + 2 * taps);
-  const int32_t block_groups = fit < DW_MAX_CHANNELS / 4 ? fit : DW_MAX_CHANNELS / 4;
+  const int32_t vector_end = p->depth_multiplier == 1 && taps <= DW4_MAX_TAPS ? depth & ~3 : 0;
+  const int32_t fit = DW4_WORDS / (DW4_FIXED + 2 * taps);
+  const int32_t block_groups = fit < DW4_MAX_CHANNELS / 4 ? fit : DW4_MAX_CHANNELS / 4;
   const int32_t col_step = p->dilation_w * in.c, row_step = p->dilation_h * in.w * in.c;
-  uint32_t records[DW_WORDS];
-  int8_t zero_row[DW_MAX_CHANNELS];
-  const int8_t *tap[DW_MAX_TAPS];
-  dw_lanes lanes;
+  const uint32_t offset2 = edgec_dsp_pair16(p->input_offset);
+  const uint32_t lo4 = edgec_dsp_quad8(p->act_min), hi4 = edgec_dsp_quad8(p->act_max);
+  const int clamp = p->act_min > -128 || p->act_max < 127;
+  const int is_3x3 = f.h == 3 && f.w == 3;
+  uint32_t records[DW4_WORDS];
+  int8_t zero_row[DW4_MAX_CHANNELS];
+  const int8_t *tap[DW4_MAX_TAPS];
   int32_t c0, b, oy, ox, ky, kx;
 
-  lanes.offset2 = edgec_dsp_pair16(p->input_offset);
-  lanes.act_lo = edgec_dsp_quad8(p->act_min);
-  lanes.act_hi = edgec_dsp_quad8(p->act_max);
-  lanes.clamp = p->act_min > -128 || p->act_max < 127;
   if (dw_slide(p, input, filter, bias, output)) return;
   memset(zero_row, (int8_t)-p->input_offset, sizeof zero_row);
   for (c0 = 0; c0 < vector_end;) {
     int32_t groups = (vector_end - c0) >> 2;
     if (groups > block_groups) groups = block_groups;
-    if (!dw_prepare(p, filter, bias, c0, groups, records)) {
+    if (!dw4_prepare(p, filter, bias, c0, groups, records)) {
       dw_scalar(p, input, filter, bias, output, c0, c0 + 4 * groups);
       c0 += 4 * groups;
       continue;
@@ -257,11 +149,10 @@ void edgec_depthwise_conv2d_s8(const edgec_depthwise_conv2d_s8_params *p, const 
       int8_t *y = output + b * out.h * out.w * depth + c0;
       for (oy = 0; oy < out.h; ++oy) {
         const int32_t iy0 = oy * p->stride_h - p->pad_h;
-        const int rows_inside = iy0 >= 0 && iy0 + (f.h - 1) * p->dilation_h < in.h;
+        const int rows_inside = iy0 >= 0 && iy0 + 2 * p->dilation_h < in.h;
         for (ox = 0; ox < out.w; ++ox, y += depth) {
           const int32_t ix0 = ox * p->stride_w - p->pad_w;
-          if (taps == 9 && f.h == 3 && rows_inside && ix0 >= 0 &&
-              ix0 + 2 * p->dilation_w < in.w) {
+          if (is_3x3 && rows_inside && ix0 >= 0 && ix0 + 2 * p->dilation_w < in.w) {
             const int8_t *x = image + (iy0 * in.w + ix0) * in.c;
             tap[0] = x;
             tap[1] = x + col_step;
@@ -285,11 +176,12 @@ void edgec_depthwise_conv2d_s8(const edgec_depthwise_conv2d_s8_params *p, const 
               }
             }
           }
-          if (taps == 9 && f.h == 3) {
-            dw_pixel_3x3(tap, records, groups, &lanes, y);
+          if (is_3x3) {
+            dw4_pixel_3x3(tap, records, groups, offset2, y);
           } else {
-            dw_pixel(tap, taps, records, groups, &lanes, y);
+            dw4_pixel(tap, taps, records, groups, offset2, y);
           }
+          if (clamp) dw4_clamp(y, groups, lo4, hi4);
         }
       }
     }

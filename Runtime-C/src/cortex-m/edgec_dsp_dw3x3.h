@@ -67,17 +67,26 @@ typedef struct {
 #define DW3_LOAD3(p) edgec_dsp_load_column3(p, d, &x01, &x2)
 #define DW3_LOAD2(p) x01 = edgec_dsp_pack16((p)[0], (p)[d])
 
-/* Stride 1: `count` steps from column p, each finishing the output in
- * ab[0] (to out[i]), adding to ab[1] and starting the next. Kept out of line
- * so that its loop has the registers to itself. */
+/* A whole output line at stride 1. Step s = 0 .. n + 1 reads column s - pad
+ * (the zero-point column (z01, z2) outside the input), finishes output s - 2
+ * into sums[s] (sums[0] and sums[1] are scratch), adds to output s - 1 and
+ * starts output s: `lead` zero-point steps, `body` steps over columns
+ * 0 .. body - 1 from p, `tail` zero-point steps. Out of line, so that its
+ * loop has the registers to itself. */
 #define DW3_STRIDE1(name, LOAD, K0, K1, K2, S0)                                               \
   __attribute__((noinline)) static void name(const int8_t *p, int32_t d, int32_t step,       \
-                                             dw3_weights w, int32_t *ab, int32_t count,      \
+                                             dw3_weights w, uint32_t z01, uint32_t z2,       \
+                                             int32_t lead, int32_t body, int32_t tail,       \
                                              int32_t *out) {                                 \
-    uint32_t x01, x2 = 0;                                                                     \
-    int32_t a = ab[0], b = ab[1], n;                                                          \
+    uint32_t x01, x2 = z2;                                                                    \
+    int32_t a = 0, b = 0, n;                                                                  \
     (void)x2;                                                                                 \
-    for (; count >= 3; count -= 3, out += 3) {                                                \
+    for (; lead > 0; --lead, ++out) {                                                         \
+      *out = K2(z01, z2, a);                                                                  \
+      a = K1(z01, z2, b);                                                                     \
+      b = S0(z01, z2);                                                                        \
+    }                                                                                         \
+    for (; body >= 3; body -= 3, out += 3) {                                                  \
       LOAD(p);                                                                                \
       p += step;                                                                              \
       out[0] = K2(x01, x2, a);                                                                \
@@ -94,34 +103,70 @@ typedef struct {
       a = K1(x01, x2, a);                                                                     \
       b = S0(x01, x2);                                                                        \
     }                                                                                         \
-    for (; count > 0; --count, ++out) {                                                       \
+    for (; body > 0; --body, ++out) {                                                         \
       LOAD(p);                                                                                \
       p += step;                                                                              \
       *out = K2(x01, x2, a);                                                                  \
       a = K1(x01, x2, b);                                                                     \
       b = S0(x01, x2);                                                                        \
     }                                                                                         \
-    ab[0] = a;                                                                                \
-    ab[1] = b;                                                                                \
+    for (; tail > 0; --tail, ++out) {                                                         \
+      *out = K2(z01, z2, a);                                                                  \
+      a = K1(z01, z2, b);                                                                     \
+      b = S0(z01, z2);                                                                        \
+    }                                                                                         \
   }
 
-/* Stride 2: `count` outputs from column p, the second of the first output;
- * its first is (c01, c2). */
+/* A whole output line at stride 2: output o reads columns 2o - pad ..
+ * 2o - pad + 2 (the zero-point column outside the input). Outputs
+ * [first, last] read their second and third columns unchecked from p (the
+ * second column of output `first`); the others check every column. sums[o]
+ * receives output o. */
 #define DW3_STRIDE2(name, LOAD, K0, K1, K2, S0)                                               \
-  __attribute__((noinline)) static void name(const int8_t *p, int32_t d, int32_t step,       \
-                                             dw3_weights w, uint32_t c01, uint32_t c2,       \
-                                             int32_t count, int32_t *out) {                  \
-    uint32_t x01, x2 = c2;                                                                    \
+  __attribute__((noinline)) static void name(const int8_t *p0, int32_t d, int32_t step,      \
+                                             dw3_weights w, uint32_t z01, uint32_t z2,       \
+                                             int32_t pad, int32_t in_len, int32_t n,         \
+                                             int32_t first, int32_t last, int32_t *out) {    \
+    uint32_t x01, x2 = z2, c01;                                                               \
+    int32_t o, k, acc = 0;                                                                    \
+    const int8_t *p;                                                                          \
     (void)x2;                                                                                 \
-    for (; count > 0; --count, ++out) {                                                       \
-      int32_t acc = S0(c01, x2);                                                              \
-      LOAD(p);                                                                                \
-      p += step;                                                                              \
-      acc = K1(x01, x2, acc);                                                                 \
-      LOAD(p);                                                                                \
-      p += step;                                                                              \
-      c01 = x01;                                                                              \
-      *out = K2(x01, x2, acc);                                                                \
+    for (o = 0; o < n; ++o) {                                                                 \
+      if (o == first) {                                                                       \
+        /* The first column, then the unchecked run. */                                       \
+        const int32_t col = 2 * o - pad; /* -1 or 0 */                                        \
+        if (col >= 0) {                                                                       \
+          LOAD(p0);                                                                           \
+        } else {                                                                              \
+          x01 = z01;                                                                          \
+          x2 = z2;                                                                            \
+        }                                                                                     \
+        c01 = x01;                                                                            \
+        p = p0 + (col + 1) * step;                                                            \
+        for (; o <= last; ++o) {                                                              \
+          acc = S0(c01, x2);                                                                  \
+          LOAD(p);                                                                            \
+          p += step;                                                                          \
+          acc = K1(x01, x2, acc);                                                             \
+          LOAD(p);                                                                            \
+          p += step;                                                                          \
+          c01 = x01;                                                                          \
+          out[o] = K2(x01, x2, acc);                                                          \
+        }                                                                                     \
+        if (o >= n) break;                                                                    \
+      }                                                                                       \
+      for (k = 0; k < 3; ++k) {                                                               \
+        const int32_t col = 2 * o - pad + k;                                                  \
+        if (col >= 0 && col < in_len) {                                                       \
+          p = p0 + col * step;                                                                \
+          LOAD(p);                                                                            \
+        } else {                                                                              \
+          x01 = z01;                                                                          \
+          x2 = z2;                                                                            \
+        }                                                                                     \
+        acc = k == 0 ? S0(x01, x2) : (k == 1 ? K1(x01, x2, acc) : K2(x01, x2, acc));           \
+      }                                                                                       \
+      out[o] = acc;                                                                           \
     }                                                                                         \
   }
 
@@ -130,79 +175,35 @@ DW3_STRIDE1(dw3_stride1_lines2, DW3_LOAD2, DW3_K0_2, DW3_K1_2, DW3_K2_2, DW3_S0_
 DW3_STRIDE2(dw3_stride2_lines3, DW3_LOAD3, DW3_K0, DW3_K1, DW3_K2, DW3_S0)
 DW3_STRIDE2(dw3_stride2_lines2, DW3_LOAD2, DW3_K0_2, DW3_K1_2, DW3_K2_2, DW3_S0_2)
 
-/* One output line: its lines at p0, p0 + d (and p0 + 2d with three). */
+/* One output line: its input lines at p0, p0 + d (and p0 + 2d with three). */
 typedef struct {
-  const dw3_geometry *g;
   const int8_t *p0;
   int32_t d;
   int three;
   dw3_weights w;
-  uint32_t zero01; /* the input zero point in both lanes: a column outside the input */
-  uint32_t zero;
+  int32_t sum; /* Σ w over the lines that exist */
 } dw3_line;
 
-/* Column `col`, or the zero-point column outside the input. */
-static void dw3_column(const dw3_line *L, int32_t col, uint32_t *x01, uint32_t *x2) {
-  const int32_t d = L->d;
-  if (col >= 0 && col < L->g->in_len) {
-    const int8_t *p = L->p0 + col * L->g->in_step;
-    *x01 = edgec_dsp_pack16(p[0], p[d]);
-    *x2 = L->three ? (uint32_t)(int32_t)p[2 * d] : 0u;
-  } else {
-    *x01 = L->zero01;
-    *x2 = L->three ? L->zero : 0u;
-  }
-}
-
-/* The line's sums (without the start value) into sums[0 .. out_len). */
-static void dw3_line_sums(const dw3_line *L, int32_t *sums) {
-  const dw3_geometry *g = L->g;
-  const dw3_weights w = L->w;
-  const int32_t pad = g->pad, n = g->out_len, step = g->in_step;
-  uint32_t x01, x2;
-  int32_t s, o;
+/* The line's sums (without the start value): output o into sums[o + 2]. */
+static void dw3_line_sums(const dw3_line *L, const dw3_geometry *g, uint32_t z01, uint32_t z2,
+                          int32_t *sums) {
+  const int32_t pad = g->pad, n = g->out_len, in_len = g->in_len;
   if (g->stride == 1) {
-    /* Step s reads column s - pad, finishes output s - 2 (ab[0]), adds to
-     * output s - 1 (ab[1]) and starts output s. Steps from 2 whose column
-     * is inside run in the loop; the others here. */
-    const int32_t inside_end = g->in_len + pad < n + 2 ? g->in_len + pad : n + 2;
-    int32_t ab[2] = {0, 0};
-    for (s = 0; s < n + 2;) {
-      if (s >= 2 && s >= pad && s < inside_end) {
-        (L->three ? dw3_stride1_lines3 : dw3_stride1_lines2)(L->p0 + (s - pad) * step, L->d, step, w,
-                                                             ab, inside_end - s, sums + s - 2);
-        s = inside_end;
-        continue;
-      }
-      dw3_column(L, s - pad, &x01, &x2);
-      if (s >= 2) sums[s - 2] = DW3_K2(x01, x2, ab[0]);
-      ab[0] = DW3_K1(x01, x2, ab[1]);
-      ab[1] = DW3_K0(x01, x2, 0);
-      ++s;
-    }
+    const int32_t steps = n + 2;
+    const int32_t lead = pad < steps ? pad : steps;
+    const int32_t body = in_len < steps - lead ? in_len : steps - lead;
+    (L->three ? dw3_stride1_lines3 : dw3_stride1_lines2)(
+        L->p0, L->d, g->in_step, L->w, z01, L->three ? z2 : 0u, lead, body, steps - lead - body,
+        sums);
   } else {
-    /* Output o reads columns 2o - pad .. 2o - pad + 2; from `first`, the
-     * second and third are inside up to `last`. */
-    const int32_t reach = g->in_len - 3 + pad;
+    /* Outputs [first, last] have their second and third columns inside. */
+    const int32_t reach = in_len - 3 + pad;
     const int32_t first = pad / 2;
     int32_t last = reach < 0 ? -1 : reach / 2;
     if (last > n - 1) last = n - 1;
-    for (o = 0; o < n; ++o) {
-      int32_t acc;
-      if (o == first && first <= last) {
-        dw3_column(L, 2 * o - pad, &x01, &x2);
-        (L->three ? dw3_stride2_lines3 : dw3_stride2_lines2)(L->p0 + (2 * o - pad + 1) * step, L->d,
-                                                             step, w, x01, x2, last - o + 1, sums + o);
-        o = last;
-        continue;
-      }
-      dw3_column(L, 2 * o - pad, &x01, &x2);
-      acc = DW3_K0(x01, x2, 0);
-      dw3_column(L, 2 * o - pad + 1, &x01, &x2);
-      acc = DW3_K1(x01, x2, acc);
-      dw3_column(L, 2 * o - pad + 2, &x01, &x2);
-      sums[o] = DW3_K2(x01, x2, acc);
-    }
+    (L->three ? dw3_stride2_lines3 : dw3_stride2_lines2)(
+        L->p0, L->d, g->in_step, L->w, z01, L->three ? z2 : 0u, pad, in_len, n,
+        first <= last ? first : n, last, sums + 2);
   }
 }
 
@@ -230,14 +231,15 @@ __attribute__((noinline)) static void dw3_requantize(const int32_t *sums, int32_
   if (sums < end) *y = (int8_t)edgec_dsp_requantize(*sums + init, multiplier, round, shift);
 }
 
-/* The weights of a line whose input lines [t0, t1) exist (v: the channel's
- * w(k, t) times 2^pre_shift); returns their sum. */
-static int32_t dw3_line_weights(dw3_line *L, const int32_t v[3][3], int32_t t0, int32_t t1) {
-  int32_t k, t, sum = 0, z[3][3];
+/* The weights of a line whose input lines [t0, t1) exist, from the
+ * channel's w(k, t) times 2^pre_shift. */
+static void dw3_line_weights(dw3_line *L, const int32_t v[3][3], int32_t t0, int32_t t1) {
+  int32_t k, t, z[3][3];
+  L->sum = 0;
   for (k = 0; k < 3; ++k) {
     for (t = 0; t < 3; ++t) {
       z[k][t] = t >= t0 && t < t1 ? v[k][t] : 0;
-      sum += z[k][t];
+      L->sum += z[k][t];
     }
   }
   L->three = t0 == 0 && t1 == 3;
@@ -255,7 +257,6 @@ static int32_t dw3_line_weights(dw3_line *L, const int32_t v[3][3], int32_t t0, 
     L->w.k2 = edgec_dsp_pack16(z[2][t], t < 2 ? z[2][t + 1] : 0);
     L->w.q = L->w.r = 0;
   }
-  return sum;
 }
 
 /* Channel c of every image and output line. v[k][t] are the channel's
@@ -266,14 +267,11 @@ static void dw3_channel(const edgec_depthwise_conv2d_s8_params *p, const dw3_geo
                         int32_t scaled_bias, const edgec_dsp_requant *rq) {
   const int32_t image_in = p->input.h * p->input.w * p->input.c;
   const int32_t image_out = p->output.h * p->output.w * p->output.c;
-  int32_t sums[DW3_MAX_LINE];
+  const uint32_t z01 = edgec_dsp_pair16(-p->input_offset), z2 = (uint32_t)-p->input_offset;
+  int32_t sums[DW3_MAX_LINE + 2];
   dw3_line L, full;
-  int32_t b, j, full_sum;
-  L.g = g;
-  L.zero = (uint32_t)-p->input_offset;
-  L.zero01 = edgec_dsp_pair16(-p->input_offset);
-  full = L;
-  full_sum = dw3_line_weights(&full, v, 0, 3);
+  int32_t b, j;
+  dw3_line_weights(&full, v, 0, 3);
   for (b = 0; b < p->input.n; ++b) {
     const int8_t *image = input + b * image_in + c;
     for (j = 0; j < g->lines; ++j) {
@@ -282,21 +280,19 @@ static void dw3_channel(const edgec_depthwise_conv2d_s8_params *p, const dw3_geo
       const int32_t t0 = u0 < 0 ? (-u0 < 3 ? -u0 : 3) : 0;
       const int32_t room = g->cross_in - u0;
       const int32_t t1 = room < 3 ? (room > t0 ? room : t0) : 3;
-      int32_t sum;
       if (t0 == 0 && t1 == 3) {
         L = full;
-        sum = full_sum;
         L.p0 = image + u0 * g->cross_in_step;
         L.d = g->cross_in_step;
       } else {
-        sum = dw3_line_weights(&L, v, t0, t1);
+        dw3_line_weights(&L, v, t0, t1);
         /* No line at all: every weight is 0 and the reads stay in the image. */
         L.p0 = image + (t1 > t0 ? u0 + t0 : 0) * g->cross_in_step;
         L.d = t1 - t0 >= 2 ? g->cross_in_step : 0;
       }
-      dw3_line_sums(&L, sums);
-      dw3_requantize(sums, g->out_len,
-                     (int32_t)((uint32_t)scaled_bias + (uint32_t)(p->input_offset * sum)), rq,
+      dw3_line_sums(&L, g, z01, z2, sums);
+      dw3_requantize(sums + 2, g->out_len,
+                     (int32_t)((uint32_t)scaled_bias + (uint32_t)(p->input_offset * L.sum)), rq,
                      p->act_min, p->act_max, g->out_step,
                      output + b * image_out + j * g->cross_out_step + c);
     }
