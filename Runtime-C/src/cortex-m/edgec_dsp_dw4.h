@@ -66,6 +66,17 @@ static int dw4_prepare(const edgec_depthwise_conv2d_s8_params *p, const int8_t *
       requant[3 * k + 2] = (uint32_t)q.shift;
       pre[k] = q.pre_shift;
     }
+    if (pre[0] == 1 && pre[1] == 1 && pre[2] == 1 && pre[3] == 1) {
+      /* The usual case: SXTB16 splits four weights into lanes, SADD16 doubles them. */
+      const int8_t *w = filter + c0 + 4 * g;
+      for (t = 0; t < taps; ++t, w += depth) {
+        const uint32_t x = edgec_dsp_load32(w);
+        const uint32_t even = edgec_dsp_sxtab16(0, x), odd = edgec_dsp_sxtab16_ror8(0, x);
+        record[4 + 2 * t] = edgec_dsp_sadd16(even, even);
+        record[5 + 2 * t] = edgec_dsp_sadd16(odd, odd);
+      }
+      continue;
+    }
     for (t = 0; t < taps; ++t) {
       const int8_t *w = filter + t * depth + c0 + 4 * g;
       record[4 + 2 * t] = (((uint32_t)(int32_t)w[0] << pre[0]) & 0xFFFFu) |

@@ -61,6 +61,11 @@ EDGEC_DSP_INLINE uint32_t edgec_dsp_pack16(int32_t lo, int32_t hi) {
   return r;
 }
 
+/* 16x2 lane-wise a + b, wrapping (SADD16). */
+EDGEC_DSP_INLINE uint32_t edgec_dsp_sadd16(uint32_t a, uint32_t b) {
+  return (uint32_t)__sadd16((int32_t)a, (int32_t)b);
+}
+
 /* 16x2 a + bytes 0 and 2 of x, sign-extended (SXTAB16). */
 EDGEC_DSP_INLINE uint32_t edgec_dsp_sxtab16(uint32_t a, uint32_t x) { return __sxtab16(a, x); }
 
@@ -157,6 +162,10 @@ EDGEC_DSP_INLINE uint32_t edgec_dsp_sxtab16(uint32_t a, uint32_t x) {
 
 EDGEC_DSP_INLINE uint32_t edgec_dsp_sxtab16_ror8(uint32_t a, uint32_t x) {
   return edgec_dsp_sxtab16(a, (x >> 8) | (x << 24));
+}
+
+EDGEC_DSP_INLINE uint32_t edgec_dsp_sadd16(uint32_t a, uint32_t b) {
+  return ((a + b) & 0xFFFFu) | ((((a >> 16) + (b >> 16)) & 0xFFFFu) << 16);
 }
 
 EDGEC_DSP_INLINE int32_t edgec_dsp_smlabb(uint32_t a, uint32_t b, int32_t acc) {
