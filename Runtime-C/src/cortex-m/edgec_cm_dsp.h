@@ -94,12 +94,21 @@ static inline int edgec_cm_requant_prepare(int32_t multiplier, int32_t shift, in
                                            int64_t max_abs_acc, edgec_cm_requant *q) {
   const int64_t limit = ((int64_t)1 << 31) - 1;
   const int32_t ls = shift > 0 ? shift : 0;
-  int32_t e = shift > 0 ? 0 : -shift;
+  const int32_t e = shift > 0 ? 0 : -shift;
   int64_t scaled, round;
-  /* RoundingDivideByPOT(h, 31) and (h, 30) are both 0 for |h| < 2^29, and
-   * |h| <= |acc| + 1 here. */
-  if (e == 31 && ls == 0 && max_abs_acc < ((int64_t)1 << 27)) e = 30;
-  if (ls > 29 || e > 30 || max_abs_acc < 0 || max_abs_acc > limit) return 0;
+  if (max_abs_acc < 0 || max_abs_acc > limit) return 0;
+  /* Without a left shift |h| <= |acc| + 1, and RoundingDivideByPOT(h, e) is
+   * 0 for |h| < 2^(e-1): such a channel (TFLite gives unused channels shifts
+   * like -26) always yields the output offset, which multiplier 0 gives too
+   * (h = 0, y = (1 + 2·offset) >> 1), whatever e is. */
+  if (ls == 0 && e >= 2 && max_abs_acc + 1 < ((int64_t)1 << (e - 1))) {
+    q->multiplier = 0;
+    q->round = 1 + 2 * output_offset;
+    q->shift = 1;
+    q->pre_shift = 1;
+    return 1;
+  }
+  if (ls > 29 || e > 30) return 0;
   scaled = max_abs_acc << (ls + 1);
   round = ((int64_t)1 << e) + (int64_t)output_offset * ((int64_t)1 << (e + 1));
   /* |h| <= |scaled| / 2 + 1, so |2h + round - 1| <= scaled + 3 + |round|. */

@@ -13,13 +13,6 @@
 #include "edgec_cm_dsp.h"
 #include "edgec_cm_fused.h"
 
-/* How a call requantizes (fast forms only when every channel allows). */
-enum {
-  EDGEC_CM_FAST_SHIFT1 = 0, /* fast form, no left shift: records hold 2·bias */
-  EDGEC_CM_FAST = 1,        /* fast form: records hold the pre-shift */
-  EDGEC_CM_EXACT = 2        /* fixedpoint.h's scalar code */
-};
-
 typedef struct {
   const int8_t *filter; /* [channels][depth] */
   const int32_t *bias;  /* [channels] or NULL */
@@ -29,52 +22,61 @@ typedef struct {
   int32_t output_offset, act_min, act_max;
   /* Set by edgec_cm_gemm_prepare: */
   uint32_t dot_groups; /* edgec_cm_dot4's last argument */
-  int64_t max_abs_acc; /* bound on |sum + bias| */
-  int32_t mode, full_range, fused;
+  int32_t shift1;      /* every shift <= 0: records hold 2·bias, else the pre-shift */
+  int32_t full_range;  /* the clamp is int8's own range */
 } edgec_cm_gemm;
 
 static inline void edgec_cm_gemm_prepare(edgec_cm_gemm *g) {
   const int32_t n = g->per_channel ? g->channels : 1, tail = g->depth & 3;
-  int64_t max_bias = 0;
-  int32_t c, shift1 = 1;
+  int32_t c;
   g->dot_groups = (uint32_t)(g->depth >> 2) | (tail != 0 ? (uint32_t)(8 * (4 - tail)) << 24 : 0u);
   g->full_range = g->act_min == -128 && g->act_max == 127;
-  if (g->bias != NULL) {
-    for (c = 0; c < g->channels; ++c) {
-      const int64_t b = g->bias[c] < 0 ? -(int64_t)g->bias[c] : (int64_t)g->bias[c];
-      if (b > max_bias) max_bias = b;
-    }
-  }
-  g->max_abs_acc = (int64_t)g->depth * 128 * 255 + max_bias;
-  g->mode = EDGEC_CM_FAST;
+  g->shift1 = 1;
   for (c = 0; c < n; ++c) {
-    edgec_cm_requant q;
-    if (!edgec_cm_requant_prepare(g->multiplier[c], g->shift[c], g->output_offset, g->max_abs_acc,
-                                  &q)) {
-      g->mode = EDGEC_CM_EXACT;
-      break;
-    }
-    if (q.pre_shift != 1) shift1 = 0;
+    if (g->shift[c] > 0) g->shift1 = 0;
   }
-  if (g->mode == EDGEC_CM_FAST && shift1) g->mode = EDGEC_CM_FAST_SHIFT1;
-  g->fused = g->mode == EDGEC_CM_FAST_SHIFT1 && g->full_range;
 }
 
-/* Records for channels [first, first + count) (fast modes only). */
-static inline void edgec_cm_gemm_table(const edgec_cm_gemm *g, int32_t first, int32_t count,
-                                       edgec_cm_channel *table) {
-  int32_t c;
-  for (c = first; c < first + count; ++c, ++table) {
-    const int32_t ci = g->per_channel ? c : 0;
-    const int32_t b = g->bias != NULL ? g->bias[c] : 0;
-    edgec_cm_requant q = {0, 0, 1, 1};
-    (void)edgec_cm_requant_prepare(g->multiplier[ci], g->shift[ci], g->output_offset,
-                                   g->max_abs_acc, &q);
-    table->multiplier = q.multiplier;
-    table->round = q.round;
-    table->shift = q.shift;
-    table->bias2 = g->mode == EDGEC_CM_FAST_SHIFT1 ? (int32_t)((uint32_t)b << 1) : q.pre_shift;
+/* The record of channel c: the fast form's constants for a bound on
+ * |sum + bias| (|w| <= 128, |x + offset| <= 255), or shift 0 when the fast
+ * form could overflow and the channel must be requantized exactly. */
+static inline void edgec_cm_gemm_record(const edgec_cm_gemm *g, int32_t c, int64_t max_abs_bias,
+                                        edgec_cm_channel *r) {
+  const int32_t ci = g->per_channel ? c : 0;
+  const int32_t b = g->bias != NULL ? g->bias[c] : 0, s = g->shift[ci];
+  const int64_t bound = (int64_t)g->depth * 128 * 255 + max_abs_bias;
+  edgec_cm_requant q = {0, 0, 0, 1};
+  /* The common case in 32-bit arithmetic (edgec_cm_requant_prepare's checks
+   * with |round| < 2^31 - 2^29 known for e <= 22): this runs per channel on
+   * every call. */
+  if (s <= 0 && s >= -22 && bound < (1 << 29)) {
+    const int32_t round = (int32_t)((uint32_t)(2 * g->output_offset + 1) << -s);
+    if ((round < 0 ? -round : round) <= (1 << 30) - 4) {
+      r->multiplier = g->multiplier[ci];
+      r->round = round;
+      r->shift = 1 - s;
+      r->bias2 = g->shift1 ? (int32_t)((uint32_t)b << 1) : 1;
+      return;
+    }
   }
+  if (!edgec_cm_requant_prepare(g->multiplier[ci], s, g->output_offset, bound, &q)) q.shift = 0;
+  r->multiplier = q.multiplier;
+  r->round = q.round;
+  r->shift = q.shift;
+  r->bias2 = g->shift1 ? (int32_t)((uint32_t)b << 1) : q.pre_shift;
+}
+
+/* Records for channels [first, first + count); the channels needing the
+ * exact form are listed in `exact`. Returns how many there are. */
+static inline int32_t edgec_cm_gemm_table(const edgec_cm_gemm *g, int32_t first, int32_t count,
+                                          edgec_cm_channel *table, int32_t *exact) {
+  int32_t c, n = 0;
+  for (c = first; c < first + count; ++c, ++table) {
+    const int64_t b = g->bias != NULL ? (int64_t)g->bias[c] : 0;
+    edgec_cm_gemm_record(g, c, b < 0 ? -b : b, table);
+    if (table->shift == 0) exact[n++] = c;
+  }
+  return n;
 }
 
 static inline __attribute__((always_inline)) int32_t edgec_cm_gemm_clamp(const edgec_cm_gemm *g,
@@ -83,54 +85,57 @@ static inline __attribute__((always_inline)) int32_t edgec_cm_gemm_clamp(const e
   return edgec_clamp(y, g->act_min, g->act_max);
 }
 
-/* One requantized output of channel c in the call's mode; r is the channel's
- * record, or channel 0's for per-tensor quantization (so the bias is read
- * here, not from r). */
-static inline __attribute__((always_inline)) int32_t edgec_cm_gemm_output(
-    const edgec_cm_gemm *g, const edgec_cm_channel *r, int32_t c, int32_t acc, int mode,
-    int full_range) {
+/* fixedpoint.h's exact requantization of channel c. */
+static inline int32_t edgec_cm_gemm_exact(const edgec_cm_gemm *g, int32_t c, int32_t acc) {
+  const int32_t ci = g->per_channel ? c : 0;
   const int32_t b = g->bias != NULL ? g->bias[c] : 0;
-  if (mode == EDGEC_CM_FAST_SHIFT1) {
-    const int32_t t = (int32_t)(((uint32_t)b << 1) + ((uint32_t)acc << 1));
-    return edgec_cm_gemm_clamp(g, edgec_cm_requantize(t, r->multiplier, r->round, r->shift),
-                               full_range);
+  const int32_t y = edgec_multiply_by_quantized_multiplier((int32_t)((uint32_t)acc + (uint32_t)b),
+                                                           g->multiplier[ci], g->shift[ci]);
+  return edgec_clamp(y + g->output_offset, g->act_min, g->act_max);
+}
+
+/* One requantized output of channel c from its record r. */
+static inline __attribute__((always_inline)) int32_t edgec_cm_gemm_output(
+    const edgec_cm_gemm *g, const edgec_cm_channel *r, int32_t c, int32_t acc, int shift1,
+    int full_range) {
+  int32_t t;
+  if (r->shift == 0) return edgec_cm_gemm_exact(g, c, acc);
+  if (shift1) {
+    t = (int32_t)((uint32_t)r->bias2 + ((uint32_t)acc << 1));
+  } else {
+    const int32_t b = g->bias != NULL ? g->bias[c] : 0;
+    t = (int32_t)((uint32_t)(acc + b) << r->bias2);
   }
-  if (mode == EDGEC_CM_FAST) {
-    const int32_t t = (int32_t)((uint32_t)(acc + b) << r->bias2);
-    return edgec_cm_gemm_clamp(g, edgec_cm_requantize(t, r->multiplier, r->round, r->shift),
-                               full_range);
-  }
-  {
-    const int32_t ci = g->per_channel ? c : 0;
-    const int32_t y = edgec_multiply_by_quantized_multiplier((int32_t)((uint32_t)acc + (uint32_t)b),
-                                                             g->multiplier[ci], g->shift[ci]);
-    return edgec_clamp(y + g->output_offset, g->act_min, g->act_max);
-  }
+  return edgec_cm_gemm_clamp(g, edgec_cm_requantize(t, r->multiplier, r->round, r->shift),
+                             full_range);
 }
 
 /* Channels [first, first + count) of four columns in C; `out` is column 0's
  * channel `first`, column p's is `channels` bytes later; `pixels` stored. */
 static inline __attribute__((always_inline)) void edgec_cm_gemm_run(
     const edgec_cm_gemm *g, const uint32_t *columns, const edgec_cm_channel *table, int32_t first,
-    int32_t count, int8_t *out, int32_t pixels, int mode, int full_range) {
+    int32_t count, int8_t *out, int32_t pixels, int shift1, int full_range) {
   const int8_t *w = g->filter + first * g->depth;
   int32_t c, p;
   for (c = first; c < first + count; ++c, ++table, ++out, w += g->depth) {
     int32_t acc[4];
     edgec_cm_dot4(w, columns, acc, g->dot_groups);
     for (p = 0; p < pixels; ++p) {
-      out[p * g->channels] = (int8_t)edgec_cm_gemm_output(g, table, c, acc[p], mode, full_range);
+      out[p * g->channels] = (int8_t)edgec_cm_gemm_output(g, table, c, acc[p], shift1, full_range);
     }
   }
 }
 
 /* Channels [first, first + count) of four columns (`pixels` of them real),
- * with their records in `table`. */
+ * with their records in `table` and the exact ones listed in `exact`; `out`
+ * is column 0's channel `first`. */
 static inline void edgec_cm_gemm_block(const edgec_cm_gemm *g, const uint32_t *columns,
                                        const edgec_cm_channel *table, int32_t first, int32_t count,
-                                       int8_t *out, int32_t pixels) {
-  if (g->fused && pixels == 4) {
+                                       const int32_t *exact, int32_t exact_count, int8_t *out,
+                                       int32_t pixels) {
+  if (g->shift1 && g->full_range && pixels == 4) {
     edgec_cm_block_args a;
+    int32_t i, p;
     a.filter = g->filter + first * g->depth;
     a.columns = columns;
     a.channels = table;
@@ -144,22 +149,26 @@ static inline void edgec_cm_gemm_block(const edgec_cm_gemm *g, const uint32_t *c
     } else {
       edgec_cm_block4_tail(&a);
     }
-  } else if (g->mode == EDGEC_CM_FAST_SHIFT1) {
-    if (g->full_range) {
-      edgec_cm_gemm_run(g, columns, table, first, count, out, pixels, EDGEC_CM_FAST_SHIFT1, 1);
-    } else {
-      edgec_cm_gemm_run(g, columns, table, first, count, out, pixels, EDGEC_CM_FAST_SHIFT1, 0);
+    /* The assembly wrote garbage for the exact channels: redo them. */
+    for (i = 0; i < exact_count; ++i) {
+      const int32_t c = exact[i];
+      int32_t acc[4];
+      edgec_cm_dot4(g->filter + c * g->depth, columns, acc, g->dot_groups);
+      for (p = 0; p < 4; ++p) out[c - first + p * g->channels] = (int8_t)edgec_cm_gemm_exact(g, c, acc[p]);
     }
-  } else if (g->mode == EDGEC_CM_FAST) {
-    edgec_cm_gemm_run(g, columns, table, first, count, out, pixels, EDGEC_CM_FAST, 0);
+  } else if (g->shift1 && g->full_range) {
+    edgec_cm_gemm_run(g, columns, table, first, count, out, pixels, 1, 1);
+  } else if (g->shift1) {
+    edgec_cm_gemm_run(g, columns, table, first, count, out, pixels, 1, 0);
   } else {
-    edgec_cm_gemm_run(g, columns, table, first, count, out, pixels, EDGEC_CM_EXACT, 0);
+    edgec_cm_gemm_run(g, columns, table, first, count, out, pixels, 0, 0);
   }
 }
 
-/* Channels per chunk whose records fit beside `used` words of scratch. */
+/* Channels per chunk whose records (4 words) and exact-list entries (1 word)
+ * fit beside `used` words of scratch. */
 static inline int32_t edgec_cm_gemm_chunk(const edgec_cm_gemm *g, int32_t used) {
-  const int32_t fit = (EDGEC_CM_SCRATCH_WORDS - used) / 4;
+  const int32_t fit = (EDGEC_CM_SCRATCH_WORDS - used) / 5;
   return fit < g->channels ? fit : g->channels;
 }
 

@@ -188,6 +188,7 @@ void edgec_conv2d_s8(const edgec_conv2d_s8_params *p, const int8_t *input, const
   edgec_cm_conv_columns k;
   edgec_cm_gemm g;
   edgec_cm_channel *table;
+  int32_t *exact;
   int32_t first, chunk, pixel, slot;
   if (p->filter.c != p->input.c || depth < 4 || depth > EDGEC_CM_MAX_DEPTH ||
       p->input_offset < -127 || p->input_offset > 128) {
@@ -208,6 +209,7 @@ void edgec_conv2d_s8(const edgec_conv2d_s8_params *p, const int8_t *input, const
   g.act_max = p->act_max;
   edgec_cm_gemm_prepare(&g);
   chunk = edgec_cm_gemm_chunk(&g, used);
+  exact = (int32_t *)(scratch.words + used + 4 * chunk);
   k.p = p;
   k.input = input;
   k.groups = groups;
@@ -225,8 +227,8 @@ void edgec_conv2d_s8(const edgec_conv2d_s8_params *p, const int8_t *input, const
    * MLPerf Tiny layer); the columns are widened again for each chunk. */
   for (first = 0; first < g.channels; first += chunk) {
     const int32_t count = g.channels - first < chunk ? g.channels - first : chunk;
+    const int32_t exact_count = edgec_cm_gemm_table(&g, first, count, table, exact);
     edgec_cm_pixel at = {0, 0, 0};
-    if (g.mode != EDGEC_CM_EXACT) edgec_cm_gemm_table(&g, first, count, table);
     for (pixel = 0; pixel < pixels; pixel += 4) {
       const int32_t real = pixels - pixel < 4 ? pixels - pixel : 4;
       for (slot = 0; slot < real; ++slot) {
@@ -240,8 +242,8 @@ void edgec_conv2d_s8(const edgec_conv2d_s8_params *p, const int8_t *input, const
         }
       }
       for (; slot < 4; ++slot) edgec_cm_zero(columns + 2 * slot, groups, 8);
-      edgec_cm_gemm_block(&g, columns, table, first, count, output + pixel * g.channels + first,
-                          real);
+      edgec_cm_gemm_block(&g, columns, table, first, count, exact, exact_count,
+                          output + pixel * g.channels + first, real);
     }
   }
 }

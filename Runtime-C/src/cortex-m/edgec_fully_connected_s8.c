@@ -65,28 +65,37 @@ static void edgec_cm_fc_plain(const edgec_fully_connected_s8_params *p, const in
 /* One widened batch row x against weight rows [first, first + count). */
 static inline __attribute__((always_inline)) void edgec_cm_fc_row(
     const edgec_cm_gemm *g, const uint32_t *x, const edgec_cm_channel *table, int32_t first,
-    int32_t count, int8_t *out, int mode, int full_range) {
+    int32_t count, int8_t *out, int shift1, int full_range) {
   const int8_t *w = g->filter + first * g->depth;
   const uint32_t groups = g->dot_groups & 0xFFFFFFu, tail_shift = g->dot_groups >> 24;
   int32_t c;
   for (c = first; c < first + count; ++c, ++table, w += g->depth) {
-    const edgec_cm_channel *r = g->per_channel ? table : table - c + first;
-    out[c] = (int8_t)edgec_cm_gemm_output(g, r, c, edgec_cm_dot1(w, x, groups, tail_shift), mode,
-                                          full_range);
+    out[c] = (int8_t)edgec_cm_gemm_output(g, table, c, edgec_cm_dot1(w, x, groups, tail_shift),
+                                          shift1, full_range);
   }
 }
 
-/* Per-tensor rows in edgec_cm_rows' reach: bias, 32-element steps, LDM. */
-static int edgec_cm_fc_fused_rows(const edgec_cm_gemm *g, const uint32_t *x,
-                                  const edgec_cm_channel *record, int8_t *out) {
-  edgec_cm_rows_args a;
-  if (g->per_channel || g->bias == NULL || !g->fused || (g->depth & 31) != 0 ||
+/* Per-tensor rows that edgec_cm_rows can take whole: a bias, no left shift,
+ * no clamp but int8's, 32-element steps, word-aligned rows, and no bias so
+ * large that the fast form could overflow. Fills *r for them. */
+static int edgec_cm_fc_rows_fit(const edgec_cm_gemm *g, edgec_cm_channel *r) {
+  uint32_t magnitudes = 0; /* or of |b| (or |b| - 1): below 2^k iff every |b| is */
+  int32_t c;
+  if (g->per_channel || g->bias == NULL || !g->shift1 || !g->full_range || (g->depth & 31) != 0 ||
       ((uintptr_t)g->filter & 3u) != 0) {
     return 0;
   }
-  a.multiplier = record->multiplier;
-  a.round = record->round;
-  a.shift = record->shift;
+  for (c = 0; c < g->channels; ++c) magnitudes |= (uint32_t)(g->bias[c] ^ (g->bias[c] >> 31));
+  edgec_cm_gemm_record(g, 0, (int64_t)magnitudes + 1, r);
+  return r->shift != 0;
+}
+
+static void edgec_cm_fc_rows(const edgec_cm_gemm *g, const uint32_t *x,
+                             const edgec_cm_channel *r, int8_t *out) {
+  edgec_cm_rows_args a;
+  a.multiplier = r->multiplier;
+  a.round = r->round;
+  a.shift = r->shift;
   a.filter = g->filter;
   a.x = x;
   a.x_end = x + g->depth / 2;
@@ -98,7 +107,6 @@ static int edgec_cm_fc_fused_rows(const edgec_cm_gemm *g, const uint32_t *x,
   } else {
     edgec_cm_rows32(&a);
   }
-  return 1;
 }
 
 void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const int8_t *input,
@@ -110,7 +118,8 @@ void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const in
     edgec_cm_channel records[EDGEC_CM_SCRATCH_WORDS / 4];
   } scratch;
   uint32_t *x = scratch.words;
-  edgec_cm_channel *table;
+  edgec_cm_channel *table, rows_record;
+  int32_t *exact;
   edgec_cm_gemm g;
   int32_t b = 0, first, chunk, slot, used;
   if (p->rounding != EDGEC_ROUND_DOUBLE || p->filter_offset != 0 || depth < 4 ||
@@ -135,9 +144,10 @@ void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const in
     used = (8 * groups + 3) & ~3;
     table = &scratch.records[used / 4];
     chunk = edgec_cm_gemm_chunk(&g, used);
+    exact = (int32_t *)(scratch.words + used + 4 * chunk);
     for (first = 0; first < g.channels; first += chunk) {
       const int32_t count = g.channels - first < chunk ? g.channels - first : chunk;
-      if (g.mode != EDGEC_CM_EXACT) edgec_cm_gemm_table(&g, first, count, table);
+      const int32_t exact_count = edgec_cm_gemm_table(&g, first, count, table, exact);
       for (b = 0; p->batches - b >= 3; b += 4) {
         const int32_t real = p->batches - b < 4 ? p->batches - b : 4;
         for (slot = 0; slot < 4; ++slot) {
@@ -145,31 +155,39 @@ void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const in
           uint32_t *dst = edgec_cm_widen_block(row, x + 2 * slot, depth >> 2, offset_pair);
           if ((depth & 3) != 0) edgec_cm_widen_tail(row + (depth & ~3), depth & 3, dst, offset_pair);
         }
-        edgec_cm_gemm_block(&g, x, table, first, count, output + b * g.channels + first, real);
+        edgec_cm_gemm_block(&g, x, table, first, count, exact, exact_count,
+                            output + b * g.channels + first, real);
       }
     }
   }
+  if (b == p->batches) return;
+  /* The other rows one at a time against every weight row. */
   used = (2 * groups + 3) & ~3;
   table = &scratch.records[used / 4];
-  chunk = g.per_channel ? edgec_cm_gemm_chunk(&g, used) : g.channels;
-  if (!g.per_channel && g.mode != EDGEC_CM_EXACT) edgec_cm_gemm_table(&g, 0, 1, table);
+  chunk = edgec_cm_gemm_chunk(&g, used);
+  if (edgec_cm_fc_rows_fit(&g, &rows_record)) {
+    for (; b < p->batches; ++b) {
+      (void)edgec_cm_widen_row(input + b * depth, x, depth >> 2, offset_pair);
+      edgec_cm_fc_rows(&g, x, &rows_record, output + b * g.channels);
+    }
+    return;
+  }
+  exact = (int32_t *)(table + chunk); /* unused: the C path reads the records */
+  if (chunk == g.channels) (void)edgec_cm_gemm_table(&g, 0, chunk, table, exact);
   for (; b < p->batches; ++b) {
     const int8_t *row = input + b * depth;
     uint32_t *dst = edgec_cm_widen_row(row, x, depth >> 2, offset_pair);
     int8_t *out = output + b * g.channels;
     if ((depth & 3) != 0) edgec_cm_widen_tail(row + (depth & ~3), depth & 3, dst, offset_pair);
-    if (edgec_cm_fc_fused_rows(&g, x, table, out)) continue;
     for (first = 0; first < g.channels; first += chunk) {
       const int32_t count = g.channels - first < chunk ? g.channels - first : chunk;
-      if (g.per_channel && g.mode != EDGEC_CM_EXACT) edgec_cm_gemm_table(&g, first, count, table);
-      if (g.mode == EDGEC_CM_FAST_SHIFT1 && g.full_range) {
-        edgec_cm_fc_row(&g, x, table, first, count, out, EDGEC_CM_FAST_SHIFT1, 1);
-      } else if (g.mode == EDGEC_CM_FAST_SHIFT1) {
-        edgec_cm_fc_row(&g, x, table, first, count, out, EDGEC_CM_FAST_SHIFT1, 0);
-      } else if (g.mode == EDGEC_CM_FAST) {
-        edgec_cm_fc_row(&g, x, table, first, count, out, EDGEC_CM_FAST, 0);
+      if (chunk != g.channels) (void)edgec_cm_gemm_table(&g, first, count, table, exact);
+      if (g.shift1 && g.full_range) {
+        edgec_cm_fc_row(&g, x, table, first, count, out, 1, 1);
+      } else if (g.shift1) {
+        edgec_cm_fc_row(&g, x, table, first, count, out, 1, 0);
       } else {
-        edgec_cm_fc_row(&g, x, table, first, count, out, EDGEC_CM_EXACT, 0);
+        edgec_cm_fc_row(&g, x, table, first, count, out, 0, 0);
       }
     }
   }
