@@ -196,4 +196,43 @@ edgec_cm_rows64(const edgec_cm_rows_args *args EDGEC_CM_ASM_ARG) {
                         EDGEC_CM_ROWS_BLOCK);
 }
 
+/* Depth 8 (AD01's bottleneck expansion): the widened input row stays in
+ * r8-r11 for every row. */
+static void __attribute__((naked, noinline, unused))
+edgec_cm_rows8(const edgec_cm_rows_args *args EDGEC_CM_ASM_ARG) {
+  __asm__("push   {r4-r11, lr}\n\t"
+          "ldmia  r0, {r1-r9}\n\t"
+          "push   {r3}\n\t"
+          "mov    lr, r2\n\t"
+          "mov    r0, r4\n\t"
+          "mov    r2, r8\n\t"
+          "mov    r3, r7\n\t"
+          "mov    r7, r1\n\t"
+          "mov    r1, r9\n\t"
+          "ldmia  r5, {r8-r11}\n\t"
+          "1:\n\t"
+          "ldr    r12, [r3], #4\n\t"
+          "ldrd   r4, r5, [r0], #8\n\t"
+          "sxtb16 r6, r4\n\t"
+          "sxtb16 r4, r4, ror #8\n\t"
+          "smlad  r12, r6, r8, r12\n\t"
+          "smlad  r12, r4, r9, r12\n\t"
+          "sxtb16 r6, r5\n\t"
+          "sxtb16 r5, r5, ror #8\n\t"
+          "smlad  r12, r6, r10, r12\n\t"
+          "smlad  r12, r5, r11, r12\n\t"
+          "lsl    r12, r12, #1\n\t"
+          "smmulr r12, r12, r7\n\t"
+          "add    r6, lr, r12, lsl #1\n\t"
+          "add    r6, r6, r12, asr #31\n\t"
+          "ldr    r4, [sp]\n\t"
+          "asr    r6, r6, r4\n\t"
+          "ssat   r6, #8, r6\n\t"
+          "strb   r6, [r1], #1\n\t"
+          "cmp    r3, r2\n\t"
+          "bne    1b\n\t"
+          "add    sp, sp, #4\n\t"
+          "pop    {r4-r11, pc}\n\t");
+}
+
 #endif /* EDGEC_CM_FUSED_H */

@@ -76,13 +76,13 @@ static inline __attribute__((always_inline)) void edgec_cm_fc_row(
 }
 
 /* Per-tensor rows that edgec_cm_rows can take whole: a bias, no left shift,
- * no clamp but int8's, 32-element steps, word-aligned rows, and no bias so
+ * no clamp but int8's, 32-element steps or depth 8, word-aligned rows, no bias so
  * large that the fast form could overflow. Fills *r for them. */
 static int edgec_cm_fc_rows_fit(const edgec_cm_gemm *g, edgec_cm_channel *r) {
   uint32_t magnitudes = 0; /* or of |b| (or |b| - 1): below 2^k iff every |b| is */
   int32_t c;
-  if (g->per_channel || g->bias == NULL || !g->shift1 || !g->full_range || (g->depth & 31) != 0 ||
-      ((uintptr_t)g->filter & 3u) != 0) {
+  if (g->per_channel || g->bias == NULL || !g->shift1 || !g->full_range ||
+      ((g->depth & 31) != 0 && g->depth != 8) || ((uintptr_t)g->filter & 3u) != 0) {
     return 0;
   }
   for (c = 0; c < g->channels; ++c) magnitudes |= (uint32_t)(g->bias[c] ^ (g->bias[c] >> 31));
@@ -102,7 +102,9 @@ static void edgec_cm_fc_rows(const edgec_cm_gemm *g, const uint32_t *x,
   a.bias = g->bias;
   a.bias_end = g->bias + g->channels;
   a.out = out;
-  if ((g->depth & 63) == 0) {
+  if (g->depth == 8) {
+    edgec_cm_rows8(&a);
+  } else if ((g->depth & 63) == 0) {
     edgec_cm_rows64(&a);
   } else {
     edgec_cm_rows32(&a);

@@ -62,7 +62,7 @@ static void random_quantization(int32_t channels, int extremes) {
     double scale = (double)hx_range(1, 1 << 20) / (double)(1 << 26);
     uint64_t bits;
     multiplier_buf[c] = hx_range(1 << 30, 0x7FFFFFFF);
-    shift_buf[c] = hx_range(-12, 1);
+    shift_buf[c] = hx_range(-12, extremes ? 1 : 0);
     if (extremes && hx_chance(10)) shift_buf[c] = hx_range(-31, 12);
     if (extremes && hx_chance(3)) multiplier_buf[c] = hx_chance(50) ? 0 : hx_range(0, 0x7FFFFFFF);
     memcpy(&bits, &scale, sizeof bits);
@@ -108,6 +108,7 @@ static void random_cases(hx_tally *tally) {
     edgec_fully_connected_s8_params p;
     int32_t batches = hx_chance(40) ? hx_range(2, 9) : 1;
     int32_t depth = hx_chance(30) ? 4 * hx_range(1, 64) : hx_range(1, 300);
+    if (hx_chance(25)) depth = 8 << hx_range(0, 4); /* the fused row loops' depths */
     int32_t outputs = hx_range(1, 70);
     int has_bias, misalign;
     if (hx_chance(5)) depth = hx_range(1000, 2100); /* deeper than the stack buffer */
@@ -126,7 +127,7 @@ static void random_cases(hx_tally *tally) {
       p.rounding = EDGEC_ROUND_SINGLE;
       p.real_scale = real_scale_buf;
     }
-    random_quantization(p.per_channel ? outputs : 1, 1);
+    random_quantization(p.per_channel ? outputs : 1, hx_chance(50));
     {
       int32_t c, magnitude = hx_chance(5) ? 0x7FFFFFFF : (hx_chance(50) ? 1 << 20 : 1 << 12);
       for (c = 0; c < outputs; ++c) bias_buf[c] = hx_range(-magnitude, magnitude);
