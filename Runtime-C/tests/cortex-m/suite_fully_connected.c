@@ -117,17 +117,21 @@ static void random_cases(hx_tally *tally) {
     base_params(&p, batches, depth, outputs);
     p.input_offset = hx_chance(30) ? 128 : hx_range(-127, 128);
     p.output_offset = hx_range(-128, 127);
-    if (!hx_chance(60)) {
-      p.act_min = hx_range(-128, 20);
-      p.act_max = hx_range(p.act_min, 127);
+    if (hx_chance(35)) { /* as TFLite's converter makes them: the fused row loops */
+      random_quantization(1, 0);
+    } else {
+      if (!hx_chance(60)) {
+        p.act_min = hx_range(-128, 20);
+        p.act_max = hx_range(p.act_min, 127);
+      }
+      p.per_channel = hx_chance(50);
+      if (!p.per_channel && hx_chance(15)) p.filter_offset = hx_range(-127, 128);
+      if (hx_chance(10)) {
+        p.rounding = EDGEC_ROUND_SINGLE;
+        p.real_scale = real_scale_buf;
+      }
+      random_quantization(p.per_channel ? outputs : 1, hx_chance(50));
     }
-    p.per_channel = hx_chance(50);
-    if (!p.per_channel && hx_chance(15)) p.filter_offset = hx_range(-127, 128);
-    if (hx_chance(10)) {
-      p.rounding = EDGEC_ROUND_SINGLE;
-      p.real_scale = real_scale_buf;
-    }
-    random_quantization(p.per_channel ? outputs : 1, hx_chance(50));
     {
       int32_t c, magnitude = hx_chance(5) ? 0x7FFFFFFF : (hx_chance(50) ? 1 << 20 : 1 << 12);
       for (c = 0; c < outputs; ++c) bias_buf[c] = hx_range(-magnitude, magnitude);
