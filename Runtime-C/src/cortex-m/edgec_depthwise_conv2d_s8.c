@@ -3,24 +3,22 @@
  * bit-exact with src/portable/edgec_depthwise_conv2d_s8.c (TFLM's reference
  * DepthwiseConvPerChannel).
  *
- * Channels are innermost (NHWC), so the kernel works on four channels at a
- * time: one word load brings x[c..c+3], SXTAB16 splits it into the lanes
- * (c, c+2) and (c+1, c+3) with the input offset already added, and
- * SMLABB/SMLATT accumulate each lane into its own channel (SMLAD would add two
- * channels together). For each block of channels the call first prepares on
- * the stack what every pixel reuses, one record per group of four channels:
- * the bias, the SMMULR requantization of edgec_dsp_requant.h, and the weights as
- * int16 lane pairs in the same (c, c+2)/(c+1, c+3) order, pre-multiplied by
- * 2^pre_shift so the accumulator needs no shift before SMMULR.
+ * Two vector paths, both requantizing with SMMULR (edgec_dsp_requant.h):
  *
- * A pixel's taps are reached through a table of nine (or kh*kw) pointers, so
- * padding costs no per-tap test: a tap outside the input points at a row
- * filled with the input zero point, where x + input_offset = 0 (TFLM skips
- * those taps, which adds the same 0).
+ * - 3x3, stride 1 along an output axis of 20 or more (edgec_dsp_dw3x3.h):
+ *   one channel at a time, sliding along that axis; each column of three
+ *   taps is loaded once and serves three outputs through SMLAD. About 2.9
+ *   instructions per MAC on long lines.
+ * - everything else with depth multiplier 1 and at most 64 taps
+ *   (edgec_dsp_dw4.h): four channels at a time per output pixel, SXTAB16
+ *   and SMLABB/SMLATT, the 3x3 loop in assembly. About 3.5 per MAC.
  *
- * depth_multiplier > 1, the channels past the last multiple of four, kernels
- * over 64 taps and channels whose requantization could overflow the fast form
- * take the scalar path, which is the portable kernel's arithmetic.
+ * Padding costs no test inside either loop (zero-point stand-ins for the
+ * taps outside the input, which contribute exactly TFLM's nothing).
+ * depth_multiplier > 1, the channels past the last multiple of four on the
+ * second path, kernels over 64 taps and channels whose requantization could
+ * overflow the fast form take the scalar path, the portable kernel's
+ * arithmetic.
  */
 #include "edgec/fixedpoint.h"
 #include "edgec/kernels.h"
@@ -91,8 +89,9 @@ static int dw_slide(const edgec_depthwise_conv2d_s8_params *p, const int8_t *inp
     g.cross_in_step = in.w * in.c, g.cross_out_step = out.w * out.c;
     g.tap_slide = out.c, g.tap_cross = 3 * out.c;
   }
-  /* Measured on the MLPerf Tiny shapes: the per-line work only pays on long lines. */
-  if (g.stride != 1 || g.out_len < 40 || g.out_len > DW3_MAX_LINE) return 0;
+  /* Measured on the MLPerf Tiny shapes: below 20 outputs a line, the
+   * per-line and per-channel work costs more than the four-channel path. */
+  if (g.stride != 1 || g.out_len < 20 || g.out_len > DW3_MAX_LINE) return 0;
   for (c = 0; c < out.c; ++c) {
     const int32_t b = bias != NULL ? bias[c] : 0;
     const uint32_t b_abs = b < 0 ? 0u - (uint32_t)b : (uint32_t)b;
