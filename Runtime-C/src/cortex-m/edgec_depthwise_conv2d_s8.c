@@ -69,7 +69,6 @@ static int dw_slide(const edgec_depthwise_conv2d_s8_params *p, const int8_t *inp
                     const int8_t *filter, const int32_t *bias, int8_t *output) {
   const edgec_dims in = p->input, out = p->output;
   const int h_slide = out.h > out.w;
-  const uint32_t products = 9u * 128u * 255u;
   dw3_geometry g;
   int32_t c, k, t;
   if (p->depth_multiplier != 1 || p->filter.h != 3 || p->filter.w != 3 || p->dilation_h != 1 ||
@@ -93,14 +92,9 @@ static int dw_slide(const edgec_depthwise_conv2d_s8_params *p, const int8_t *inp
    * per-line and per-channel work costs more than the four-channel path. */
   if (g.stride != 1 || g.out_len < 20 || g.out_len > DW3_MAX_LINE) return 0;
   for (c = 0; c < out.c; ++c) {
-    const int32_t b = bias != NULL ? bias[c] : 0;
-    const uint32_t b_abs = b < 0 ? 0u - (uint32_t)b : (uint32_t)b;
     edgec_dsp_requant q;
-    int32_t w[3][3];
-    if (b_abs > 0x7FFFFFFFu - products ||
-        !edgec_dsp_requant_prepare(p->multiplier[c], p->shift[c], p->output_offset,
-                                   products + b_abs, &q) ||
-        q.pre_shift > 8) {
+    int32_t w[3][3], scaled_bias;
+    if (!dw4_channel(p, filter, bias, c, &q, &scaled_bias)) {
       dw_scalar(p, input, filter, bias, output, c, c + 1);
       continue;
     }
@@ -110,9 +104,9 @@ static int dw_slide(const edgec_depthwise_conv2d_s8_params *p, const int8_t *inp
                             << q.pre_shift);
       }
     }
-    dw3_channel(p, &g, input, output, c, (const int32_t(*)[3])w, (int32_t)((uint32_t)b << q.pre_shift),
-                &q);
+    dw3_channel(p, &g, input, output, c, (const int32_t(*)[3])w, scaled_bias, &q);
   }
+
   return 1;
 }
 
@@ -138,9 +132,10 @@ void edgec_depthwise_conv2d_s8(const edgec_depthwise_conv2d_s8_params *p, const 
   for (c0 = 0; c0 < vector_end;) {
     int32_t groups = (vector_end - c0) >> 2;
     if (groups > block_groups) groups = block_groups;
-    if (!dw4_prepare(p, filter, bias, c0, groups, records)) {
-      dw_scalar(p, input, filter, bias, output, c0, c0 + 4 * groups);
-      c0 += 4 * groups;
+    groups = dw4_prepare(p, filter, bias, c0, groups, records);
+    if (groups == 0) {
+      dw_scalar(p, input, filter, bias, output, c0, c0 + 4);
+      c0 += 4;
       continue;
     }
     for (b = 0; b < out.n; ++b) {

@@ -39,28 +39,54 @@ enum {
   DW4_MAX_CHANNELS = 128 /* the widest block, for the zero-point row */
 };
 
-/* Fills the records of channels [c0, c0 + 4 * groups); 0 if one of them needs
- * the scalar path. |acc| is bounded by taps * 128 * 255 + |bias|. */
-static int dw4_prepare(const edgec_depthwise_conv2d_s8_params *p, const int8_t *filter,
-                       const int32_t *bias, int32_t c0, int32_t groups, uint32_t *record) {
-  const int32_t taps = p->filter.h * p->filter.w, depth = p->filter.c;
+/* Channel c's requantization, and its bias times 2^pre_shift. 0 when the
+ * fast form could overflow, unless every weight of the channel is 0 (as in
+ * channels a model never uses, whose biases can be huge): then acc is the
+ * bias whatever the input, and the record yields that constant output. */
+EDGEC_DSP_INLINE int dw4_channel(const edgec_depthwise_conv2d_s8_params *p, const int8_t *filter,
+                       const int32_t *bias, int32_t c, edgec_dsp_requant *q,
+                       int32_t *scaled_bias) {
+  const int32_t taps = p->filter.h * p->filter.w;
   const uint32_t products = (uint32_t)taps * 128u * 255u;
+  const int32_t b = bias != NULL ? bias[c] : 0;
+  const uint32_t b_abs = b < 0 ? 0u - (uint32_t)b : (uint32_t)b;
+  int64_t constant;
+  int32_t t;
+  if (b_abs <= 0x7FFFFFFFu - products &&
+      edgec_dsp_requant_prepare(p->multiplier[c], p->shift[c], p->output_offset,
+                                products + b_abs, q) &&
+      q->pre_shift <= 8) { /* the weights must stay int16 after the pre-shift */
+    *scaled_bias = (int32_t)((uint32_t)b << q->pre_shift);
+    return 1;
+  }
+  for (t = 0; t < taps; ++t) {
+    if (filter[t * p->filter.c + c] != 0) return 0;
+  }
+  constant = (int64_t)edgec_multiply_by_quantized_multiplier(b, p->multiplier[c], p->shift[c]) +
+             p->output_offset;
+  /* (2 · 0 + round + 0) >> 1 = the constant, saturated as SSAT would. */
+  q->multiplier = 0;
+  q->round = 2 * (int32_t)(constant < -128 ? -128 : (constant > 127 ? 127 : constant));
+  q->shift = 1;
+  q->pre_shift = 1;
+  *scaled_bias = 0;
+  return 1;
+}
+
+/* Fills the records of channels [c0, c0 + 4 * groups) and returns how many
+ * groups from the first could be prepared (the next needs the scalar path). */
+static int32_t dw4_prepare(const edgec_depthwise_conv2d_s8_params *p, const int8_t *filter,
+                           const int32_t *bias, int32_t c0, int32_t groups, uint32_t *record) {
+  const int32_t taps = p->filter.h * p->filter.w, depth = p->filter.c;
   uint32_t *requant = record + 4 + 2 * taps;
   int32_t g, k, t;
   for (g = 0; g < groups; ++g, record += DW4_FIXED + 2 * taps, requant += DW4_FIXED + 2 * taps) {
     int32_t pre[4];
     for (k = 0; k < 4; ++k) {
-      const int32_t c = c0 + 4 * g + k;
-      const int32_t b = bias != NULL ? bias[c] : 0;
-      const uint32_t b_abs = b < 0 ? 0u - (uint32_t)b : (uint32_t)b;
       edgec_dsp_requant q;
-      if (b_abs > 0x7FFFFFFFu - products ||
-          !edgec_dsp_requant_prepare(p->multiplier[c], p->shift[c], p->output_offset,
-                                     products + b_abs, &q) ||
-          q.pre_shift > 8) {
-        return 0; /* the weights must stay int16 after the pre-shift */
-      }
-      record[k] = (uint32_t)b << q.pre_shift;
+      int32_t scaled_bias;
+      if (!dw4_channel(p, filter, bias, c0 + 4 * g + k, &q, &scaled_bias)) return g;
+      record[k] = (uint32_t)scaled_bias;
       requant[3 * k] = (uint32_t)q.multiplier;
       requant[3 * k + 1] = (uint32_t)q.round;
       requant[3 * k + 2] = (uint32_t)q.shift;
@@ -85,7 +111,7 @@ static int dw4_prepare(const edgec_depthwise_conv2d_s8_params *p, const int8_t *
                           ((uint32_t)(int32_t)w[3] << (16 + pre[3]));
     }
   }
-  return 1;
+  return groups;
 }
 
 /* One output pixel of any kernel, every group of the block, in C: tap[t]

@@ -3,7 +3,8 @@
  * portable one on random shapes and quantization parameters (odd channel
  * counts, depth multipliers, strides, dilations, paddings, the 3x3 sliding
  * path's long lines, extreme shifts and biases that force the scalar
- * fallback), then on the MLPerf Tiny layer shapes.
+ * fallback, unused channels with zero weights and huge biases), then on the
+ * MLPerf Tiny layer shapes.
  */
 #include "edgec/kernels.h"
 #include "harness.h"
@@ -170,6 +171,14 @@ static void random_cases(hx_tally *tally) {
     for (c = 0; c < p.output.c; ++c) bias_buf[c] = hx_range(-magnitude, magnitude);
     hx_fill_s8(input_buf, volume(p.input) + 4, -128, 127);
     hx_fill_s8(filter_buf, volume(p.filter) + 4, hx_chance(10) ? -128 : -127, 127);
+    if (hx_chance(15)) { /* unused channels: all weights 0, a bias too large for the fast form */
+      int32_t t, n = hx_range(1, 4);
+      while (n-- > 0) {
+        c = hx_range(0, p.output.c - 1);
+        for (t = 0; t < p.filter.h * p.filter.w; ++t) filter_buf[t * p.filter.c + c] = 0;
+        bias_buf[c] = hx_chance(50) ? hx_range(1 << 30, 0x7FFFFFFF) : -hx_range(1 << 30, 0x7FFFFFFF);
+      }
+    }
     tally->macs += (uint64_t)volume(p.output) * (uint64_t)(p.filter.h * p.filter.w);
     run_case(tally, &p, !hx_chance(10), &tally->insns_portable, &tally->insns_cortex_m);
     done++;
