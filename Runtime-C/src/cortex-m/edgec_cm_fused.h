@@ -143,19 +143,21 @@ typedef struct {
   const int8_t *filter;             /* word-aligned rows */
   const uint32_t *x;                /* the widened input row, two words a group */
   const uint32_t *x_end;            /* its end: a row's sums end there */
-  const int32_t *bias;              /* one per row (not NULL) */
-  const int32_t *bias_end;
+  const void *per_row;              /* bias (per tensor) or records, one per row */
+  const void *per_row_end;
   int8_t *out;
 } edgec_cm_rows_args;
 
 /* Sixteen depth elements of one row into r12: r4-r7 hold the weights. */
 #define EDGEC_CM_ROWS_BLOCK "ldmia  r0!, {r4-r7}\n\t" EDGEC_CM_DOT1_BLOCK
 
-/* Every row of a per-tensor FULLY_CONNECTED against one widened input row,
- * `block` (two or four) times 16 depth elements per step. The sum starts at
- * the bias; registers: r0 weights, r1 x, r2 x's end, r3 bias. Stack frame:
+/* Every row against one widened input row, `block` (two or four) times 16
+ * depth elements per step; registers r0 weights, r1 x, r2 x's end, r3 the
+ * per-row pointer. Per tensor, the sum starts at the row's bias and the
+ * constants come from the frame; with records (edgec_cm_channel, per-channel
+ * quantization) the sum starts at 0 and the record holds 2·bias. Stack frame:
  * the arguments. */
-#define EDGEC_CM_ROWS_ASM(block)                                                              \
+#define EDGEC_CM_ROWS_ASM(block, start, constants, twice)                                     \
   __asm__("push   {r4-r11, lr}\n\t"                                                           \
           "ldmia  r0, {r1-r9}\n\t"                                                            \
           "push   {r1-r9}\n\t"                                                                \
@@ -163,13 +165,8 @@ typedef struct {
           "mov    r2, r6\n\t"                                                                 \
           "mov    r3, r7\n\t"                                                                 \
           "1:\n\t"                                                                            \
-          "ldr    r1, [sp, #16]\n\t"                                                          \
-          "ldr    r12, [r3], #4\n\t"                                                          \
-          "2:\n\t" block "cmp    r1, r2\n\t"                                                  \
-          "bne    2b\n\t"                                                                     \
-          "ldmia  sp, {r4-r6}\n\t"                                                            \
-          "lsl    r12, r12, #1\n\t"                                                           \
-          "smmulr r12, r12, r4\n\t"                                                           \
+          "ldr    r1, [sp, #16]\n\t" start "2:\n\t" block "cmp    r1, r2\n\t"                \
+          "bne    2b\n\t" constants twice "smmulr r12, r12, r4\n\t"                          \
           "add    r8, r5, r12, lsl #1\n\t"                                                    \
           "add    r8, r8, r12, asr #31\n\t"                                                   \
           "asr    r8, r8, r6\n\t"                                                             \
@@ -183,17 +180,32 @@ typedef struct {
           "add    sp, sp, #36\n\t"                                                            \
           "pop    {r4-r11, pc}\n\t")
 
-/* Depth a multiple of 32. */
+#define EDGEC_CM_ROWS_BIAS "ldr    r12, [r3], #4\n\t", "ldmia  sp, {r4-r6}\n\t", "lsl    r12, r12, #1\n\t"
+#define EDGEC_CM_ROWS_RECORDS "mov    r12, #0\n\t", "ldmia  r3!, {r4-r7}\n\t", "add    r12, r7, r12, lsl #1\n\t"
+#define EDGEC_CM_ROWS_32 EDGEC_CM_ROWS_BLOCK EDGEC_CM_ROWS_BLOCK
+#define EDGEC_CM_ROWS_64 EDGEC_CM_ROWS_32 EDGEC_CM_ROWS_32
+#define EDGEC_CM_ROWS_EXPAND(args) EDGEC_CM_ROWS_ASM args
+
+/* Per tensor (per_row: int32_t bias), depth a multiple of 32 / of 64. */
 static void __attribute__((naked, noinline, unused))
 edgec_cm_rows32(const edgec_cm_rows_args *args EDGEC_CM_ASM_ARG) {
-  EDGEC_CM_ROWS_ASM(EDGEC_CM_ROWS_BLOCK EDGEC_CM_ROWS_BLOCK);
+  EDGEC_CM_ROWS_EXPAND((EDGEC_CM_ROWS_32, EDGEC_CM_ROWS_BIAS));
 }
 
-/* Depth a multiple of 64. */
 static void __attribute__((naked, noinline, unused))
 edgec_cm_rows64(const edgec_cm_rows_args *args EDGEC_CM_ASM_ARG) {
-  EDGEC_CM_ROWS_ASM(EDGEC_CM_ROWS_BLOCK EDGEC_CM_ROWS_BLOCK EDGEC_CM_ROWS_BLOCK
-                        EDGEC_CM_ROWS_BLOCK);
+  EDGEC_CM_ROWS_EXPAND((EDGEC_CM_ROWS_64, EDGEC_CM_ROWS_BIAS));
+}
+
+/* With records (per_row: edgec_cm_channel), depth a multiple of 32 / 64. */
+static void __attribute__((naked, noinline, unused))
+edgec_cm_rows32_records(const edgec_cm_rows_args *args EDGEC_CM_ASM_ARG) {
+  EDGEC_CM_ROWS_EXPAND((EDGEC_CM_ROWS_32, EDGEC_CM_ROWS_RECORDS));
+}
+
+static void __attribute__((naked, noinline, unused))
+edgec_cm_rows64_records(const edgec_cm_rows_args *args EDGEC_CM_ASM_ARG) {
+  EDGEC_CM_ROWS_EXPAND((EDGEC_CM_ROWS_64, EDGEC_CM_ROWS_RECORDS));
 }
 
 /* Depth 8 (AD01's bottleneck expansion): the widened input row stays in

@@ -128,20 +128,22 @@ static inline __attribute__((always_inline)) void edgec_cm_gemm_run(
 
 /* Channels [first, first + count) of four columns (`pixels` of them real),
  * with their records in `table` and the exact ones listed in `exact`; `out`
- * is column 0's channel `first`. */
+ * is column 0's channel `first`. A block with fewer than four real columns
+ * goes through the assembly too, into `spare` (4 · count bytes), and only the
+ * real columns are copied out. */
 static inline void edgec_cm_gemm_block(const edgec_cm_gemm *g, const uint32_t *columns,
                                        const edgec_cm_channel *table, int32_t first, int32_t count,
-                                       const int32_t *exact, int32_t exact_count, int8_t *out,
-                                       int32_t pixels) {
-  if (g->shift1 && g->full_range && pixels == 4) {
+                                       const int32_t *exact, int32_t exact_count, int8_t *spare,
+                                       int8_t *out, int32_t pixels) {
+  if (g->shift1 && g->full_range) {
     edgec_cm_block_args a;
     int32_t i, p;
     a.filter = g->filter + first * g->depth;
     a.columns = columns;
     a.channels = table;
     a.channels_end = table + count;
-    a.out = out;
-    a.stride = g->channels;
+    a.out = pixels == 4 ? out : spare;
+    a.stride = pixels == 4 ? g->channels : count;
     a.group_bytes = (g->depth >> 2) << 2;
     a.tail_shift = (int32_t)(g->dot_groups >> 24);
     if (a.tail_shift == 0) {
@@ -154,10 +156,11 @@ static inline void edgec_cm_gemm_block(const edgec_cm_gemm *g, const uint32_t *c
       const int32_t c = exact[i];
       int32_t acc[4];
       edgec_cm_dot4(g->filter + c * g->depth, columns, acc, g->dot_groups);
-      for (p = 0; p < 4; ++p) out[c - first + p * g->channels] = (int8_t)edgec_cm_gemm_exact(g, c, acc[p]);
+      for (p = 0; p < 4; ++p) a.out[c - first + p * a.stride] = (int8_t)edgec_cm_gemm_exact(g, c, acc[p]);
     }
-  } else if (g->shift1 && g->full_range) {
-    edgec_cm_gemm_run(g, columns, table, first, count, out, pixels, 1, 1);
+    if (pixels < 4) {
+      for (p = 0; p < pixels; ++p) (void)edgec_cm_copy(out + p * g->channels, spare + p * count, count);
+    }
   } else if (g->shift1) {
     edgec_cm_gemm_run(g, columns, table, first, count, out, pixels, 1, 0);
   } else {
@@ -165,10 +168,42 @@ static inline void edgec_cm_gemm_block(const edgec_cm_gemm *g, const uint32_t *c
   }
 }
 
-/* Channels per chunk whose records (4 words) and exact-list entries (1 word)
- * fit beside `used` words of scratch. */
+/* Whether edgec_cm_gemm_rows can take this call. */
+static inline int edgec_cm_gemm_rows_fit(const edgec_cm_gemm *g) {
+  return g->shift1 && g->full_range && (g->depth & 31) == 0 && ((uintptr_t)g->filter & 3u) == 0;
+}
+
+/* One widened column x (two words a group, edgec_cm_widen_row's layout)
+ * against channels [first, first + count) in edgec_cm_rows*_records, then
+ * the exact channels again in C; `out` is the column's channel `first`. */
+static inline void edgec_cm_gemm_rows(const edgec_cm_gemm *g, const uint32_t *x,
+                                      const edgec_cm_channel *table, int32_t first, int32_t count,
+                                      const int32_t *exact, int32_t exact_count, int8_t *out) {
+  edgec_cm_rows_args a;
+  int32_t i;
+  a.multiplier = a.round = a.shift = 0;
+  a.filter = g->filter + first * g->depth;
+  a.x = x;
+  a.x_end = x + g->depth / 2;
+  a.per_row = table;
+  a.per_row_end = table + count;
+  a.out = out;
+  if ((g->depth & 63) == 0) {
+    edgec_cm_rows64_records(&a);
+  } else {
+    edgec_cm_rows32_records(&a);
+  }
+  for (i = 0; i < exact_count; ++i) {
+    const int32_t c = exact[i];
+    out[c - first] = (int8_t)edgec_cm_gemm_exact(
+        g, c, edgec_cm_dot1(g->filter + c * g->depth, x, (uint32_t)g->depth >> 2, 0u));
+  }
+}
+
+/* Channels per chunk whose records (4 words), exact-list entries (1 word)
+ * and spare outputs (4 bytes) fit beside `used` words of scratch. */
 static inline int32_t edgec_cm_gemm_chunk(const edgec_cm_gemm *g, int32_t used) {
-  const int32_t fit = (EDGEC_CM_SCRATCH_WORDS - used) / 5;
+  const int32_t fit = (EDGEC_CM_SCRATCH_WORDS - used) / 6;
   return fit < g->channels ? fit : g->channels;
 }
 

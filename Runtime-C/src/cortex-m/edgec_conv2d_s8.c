@@ -71,6 +71,17 @@ typedef struct {
   int8_t zero_point; /* the input value that widens to 0 */
 } edgec_cm_conv_columns;
 
+/* A column goes into a block of four interleaved columns (8 words a group)
+ * or alone (2 words a group, for edgec_cm_gemm_rows). */
+static inline __attribute__((always_inline)) uint32_t *edgec_cm_conv_widen(const int8_t *src,
+                                                                          uint32_t *dst,
+                                                                          int32_t groups,
+                                                                          uint32_t offset_pair,
+                                                                          int alone) {
+  return alone ? edgec_cm_widen_row(src, dst, groups, offset_pair)
+               : edgec_cm_widen_block(src, dst, groups, offset_pair);
+}
+
 /* Output pixel coordinates, advanced one pixel at a time (no divisions). */
 typedef struct {
   int32_t b, oy, ox;
@@ -80,7 +91,7 @@ typedef struct {
  * the zero point in the padding (one copy per kernel row when the taps are
  * adjacent), then widened. */
 static void edgec_cm_conv_border_field(const edgec_cm_conv_columns *k, int32_t b, int32_t iy0,
-                                       int32_t ix0, uint32_t *dst, int8_t *field) {
+                                       int32_t ix0, uint32_t *dst, int8_t *field, int alone) {
   const edgec_conv2d_s8_params *p = k->p;
   const int32_t c = p->input.c, kw = p->filter.w;
   const uint32_t zero4 = (uint32_t)(uint8_t)k->zero_point * 0x01010101u;
@@ -110,13 +121,13 @@ static void edgec_cm_conv_border_field(const edgec_cm_conv_columns *k, int32_t b
       }
     }
   }
-  (void)edgec_cm_widen_block(field, dst, k->groups, k->offset_pair);
+  (void)edgec_cm_conv_widen(field, dst, k->groups, k->offset_pair, alone);
 }
 
 /* The same with whole-group taps: widened straight from the input, zeros for
  * the padding. */
 static void edgec_cm_conv_border_taps(const edgec_cm_conv_columns *k, int32_t b, int32_t iy0,
-                                      int32_t ix0, uint32_t *dst) {
+                                      int32_t ix0, uint32_t *dst, int alone) {
   const edgec_conv2d_s8_params *p = k->p;
   const int32_t c = p->input.c, tap_groups = c >> 2;
   int32_t ky, kx;
@@ -126,38 +137,39 @@ static void edgec_cm_conv_border_taps(const edgec_cm_conv_columns *k, int32_t b,
     for (kx = 0; kx < p->filter.w; ++kx) {
       const int32_t ix = ix0 + kx * p->dilation_w;
       if (iy < 0 || iy >= p->input.h || ix < 0 || ix >= p->input.w) {
-        dst = edgec_cm_zero(dst, tap_groups, 8);
+        dst = edgec_cm_zero(dst, tap_groups, alone ? 2 : 8);
       } else {
-        dst = edgec_cm_widen_block(row + ix * c, dst, tap_groups, k->offset_pair);
+        dst = edgec_cm_conv_widen(row + ix * c, dst, tap_groups, k->offset_pair, alone);
       }
     }
   }
 }
 
 /* Widens pixel `at`'s receptive field into the column block slot `dst`. */
-static void edgec_cm_conv_column(const edgec_cm_conv_columns *k, const edgec_cm_pixel *at,
-                                 uint32_t *dst, int8_t *field) {
+static inline __attribute__((always_inline)) void edgec_cm_conv_column(
+    const edgec_cm_conv_columns *k, const edgec_cm_pixel *at, uint32_t *dst, int8_t *field,
+    int alone) {
   const edgec_conv2d_s8_params *p = k->p;
   const int32_t iy0 = at->oy * p->stride_h - p->pad_h, ix0 = at->ox * p->stride_w - p->pad_w;
   const int8_t *src;
   int32_t ky, kx;
   if (iy0 < 0 || iy0 + k->span_h > p->input.h || ix0 < 0 || ix0 + k->span_w > p->input.w) {
     if ((p->input.c & 3) != 0) {
-      edgec_cm_conv_border_field(k, at->b, iy0, ix0, dst, field);
+      edgec_cm_conv_border_field(k, at->b, iy0, ix0, dst, field, alone);
     } else {
-      edgec_cm_conv_border_taps(k, at->b, iy0, ix0, dst);
+      edgec_cm_conv_border_taps(k, at->b, iy0, ix0, dst, alone);
     }
     return;
   }
   src = k->input + ((at->b * p->input.h + iy0) * p->input.w + ix0) * p->input.c;
   if (k->interior == EDGEC_CM_ROWS) {
     for (ky = 0; ky < p->filter.h; ++ky, src += k->row_step) {
-      dst = edgec_cm_widen_block(src, dst, k->row_bytes >> 2, k->offset_pair);
+      dst = edgec_cm_conv_widen(src, dst, k->row_bytes >> 2, k->offset_pair, alone);
     }
   } else if (k->interior == EDGEC_CM_TAPS) {
     for (ky = 0; ky < p->filter.h; ++ky, src += k->row_step) {
       for (kx = 0; kx < p->filter.w; ++kx) {
-        dst = edgec_cm_widen_block(src + kx * k->tap_step, dst, p->input.c >> 2, k->offset_pair);
+        dst = edgec_cm_conv_widen(src + kx * k->tap_step, dst, p->input.c >> 2, k->offset_pair, alone);
       }
     }
   } else {
@@ -169,7 +181,7 @@ static void edgec_cm_conv_column(const edgec_cm_conv_columns *k, const edgec_cm_
         for (kx = 0; kx < p->filter.w; ++kx) f = edgec_cm_copy(f, src + kx * k->tap_step, p->input.c);
       }
     }
-    (void)edgec_cm_widen_block(field, dst, k->groups, k->offset_pair);
+    (void)edgec_cm_conv_widen(field, dst, k->groups, k->offset_pair, alone);
   }
 }
 
@@ -189,6 +201,7 @@ void edgec_conv2d_s8(const edgec_conv2d_s8_params *p, const int8_t *input, const
   edgec_cm_gemm g;
   edgec_cm_channel *table;
   int32_t *exact;
+  int8_t *spare;
   int32_t first, chunk, pixel, slot;
   if (p->filter.c != p->input.c || depth < 4 || depth > EDGEC_CM_MAX_DEPTH ||
       p->input_offset < -127 || p->input_offset > 128) {
@@ -210,6 +223,7 @@ void edgec_conv2d_s8(const edgec_conv2d_s8_params *p, const int8_t *input, const
   edgec_cm_gemm_prepare(&g);
   chunk = edgec_cm_gemm_chunk(&g, used);
   exact = (int32_t *)(scratch.words + used + 4 * chunk);
+  spare = (int8_t *)(exact + chunk);
   k.p = p;
   k.input = input;
   k.groups = groups;
@@ -231,8 +245,26 @@ void edgec_conv2d_s8(const edgec_conv2d_s8_params *p, const int8_t *input, const
     edgec_cm_pixel at = {0, 0, 0};
     for (pixel = 0; pixel < pixels; pixel += 4) {
       const int32_t real = pixels - pixel < 4 ? pixels - pixel : 4;
+      if (real <= 2 && edgec_cm_gemm_rows_fit(&g)) {
+        /* One or two pixels left: each against the rows alone, not a
+         * four-column block that would cost four pixels' work. */
+        for (slot = 0; slot < real; ++slot) {
+          uint32_t *x = columns + 2 * groups * slot;
+          edgec_cm_conv_column(&k, &at, x, field, 1);
+          edgec_cm_gemm_rows(&g, x, table, first, count, exact, exact_count,
+                             output + (pixel + slot) * g.channels + first);
+          if (++at.ox == p->output.w) {
+            at.ox = 0;
+            if (++at.oy == p->output.h) {
+              at.oy = 0;
+              ++at.b;
+            }
+          }
+        }
+        continue;
+      }
       for (slot = 0; slot < real; ++slot) {
-        edgec_cm_conv_column(&k, &at, columns + 2 * slot, field);
+        edgec_cm_conv_column(&k, &at, columns + 2 * slot, field, 0);
         if (++at.ox == p->output.w) {
           at.ox = 0;
           if (++at.oy == p->output.h) {
@@ -242,7 +274,7 @@ void edgec_conv2d_s8(const edgec_conv2d_s8_params *p, const int8_t *input, const
         }
       }
       for (; slot < 4; ++slot) edgec_cm_zero(columns + 2 * slot, groups, 8);
-      edgec_cm_gemm_block(&g, columns, table, first, count, exact, exact_count,
+      edgec_cm_gemm_block(&g, columns, table, first, count, exact, exact_count, spare,
                           output + pixel * g.channels + first, real);
     }
   }

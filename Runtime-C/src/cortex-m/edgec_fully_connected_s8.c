@@ -99,8 +99,8 @@ static void edgec_cm_fc_rows(const edgec_cm_gemm *g, const uint32_t *x,
   a.filter = g->filter;
   a.x = x;
   a.x_end = x + g->depth / 2;
-  a.bias = g->bias;
-  a.bias_end = g->bias + g->channels;
+  a.per_row = g->bias;
+  a.per_row_end = g->bias + g->channels;
   a.out = out;
   if (g->depth == 8) {
     edgec_cm_rows8(&a);
@@ -122,6 +122,7 @@ void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const in
   uint32_t *x = scratch.words;
   edgec_cm_channel *table, rows_record;
   int32_t *exact;
+  int8_t *spare;
   edgec_cm_gemm g;
   int32_t b = 0, first, chunk, slot, used;
   if (p->rounding != EDGEC_ROUND_DOUBLE || p->filter_offset != 0 || depth < 4 ||
@@ -147,6 +148,7 @@ void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const in
     table = &scratch.records[used / 4];
     chunk = edgec_cm_gemm_chunk(&g, used);
     exact = (int32_t *)(scratch.words + used + 4 * chunk);
+    spare = (int8_t *)(exact + chunk);
     for (first = 0; first < g.channels; first += chunk) {
       const int32_t count = g.channels - first < chunk ? g.channels - first : chunk;
       const int32_t exact_count = edgec_cm_gemm_table(&g, first, count, table, exact);
@@ -157,7 +159,7 @@ void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const in
           uint32_t *dst = edgec_cm_widen_block(row, x + 2 * slot, depth >> 2, offset_pair);
           if ((depth & 3) != 0) edgec_cm_widen_tail(row + (depth & ~3), depth & 3, dst, offset_pair);
         }
-        edgec_cm_gemm_block(&g, x, table, first, count, exact, exact_count,
+        edgec_cm_gemm_block(&g, x, table, first, count, exact, exact_count, spare,
                             output + b * g.channels + first, real);
       }
     }
@@ -174,17 +176,19 @@ void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const in
     }
     return;
   }
-  exact = (int32_t *)(table + chunk); /* unused: the C path reads the records */
-  if (chunk == g.channels) (void)edgec_cm_gemm_table(&g, 0, chunk, table, exact);
-  for (; b < p->batches; ++b) {
-    const int8_t *row = input + b * depth;
-    uint32_t *dst = edgec_cm_widen_row(row, x, depth >> 2, offset_pair);
-    int8_t *out = output + b * g.channels;
-    if ((depth & 3) != 0) edgec_cm_widen_tail(row + (depth & ~3), depth & 3, dst, offset_pair);
-    for (first = 0; first < g.channels; first += chunk) {
-      const int32_t count = g.channels - first < chunk ? g.channels - first : chunk;
-      if (chunk != g.channels) (void)edgec_cm_gemm_table(&g, first, count, table, exact);
-      if (g.shift1 && g.full_range) {
+  exact = (int32_t *)(table + chunk);
+  for (first = 0; first < g.channels; first += chunk) {
+    const int32_t count = g.channels - first < chunk ? g.channels - first : chunk;
+    const int32_t exact_count = edgec_cm_gemm_table(&g, first, count, table, exact);
+    int32_t row;
+    for (row = b; row < p->batches; ++row) {
+      const int8_t *in = input + row * depth;
+      uint32_t *dst = edgec_cm_widen_row(in, x, depth >> 2, offset_pair);
+      int8_t *out = output + row * g.channels;
+      if ((depth & 3) != 0) edgec_cm_widen_tail(in + (depth & ~3), depth & 3, dst, offset_pair);
+      if (edgec_cm_gemm_rows_fit(&g)) {
+        edgec_cm_gemm_rows(&g, x, table, first, count, exact, exact_count, out + first);
+      } else if (g.shift1 && g.full_range) {
         edgec_cm_fc_row(&g, x, table, first, count, out, 1, 1);
       } else if (g.shift1) {
         edgec_cm_fc_row(&g, x, table, first, count, out, 1, 0);
