@@ -18,8 +18,19 @@
 #ifndef EDGEC_DSP_DW3_ASM_H
 #define EDGEC_DSP_DW3_ASM_H
 
+#include <stddef.h>
+
 /* dw3_run offsets: p 0, d 4, step 8, k0 12, k1 16, k2 20, q 24, r 28,
- * z01 32, z2 36, lead 40, body 44, tail 48, out 52. */
+ * z01 32, z2 36, lead 40, body 44, tail 48, out 52; dw3_out offsets: sums 0,
+ * n 4, init 8, multiplier 12, round 16, shift 20, out_step 24, y 28. A
+ * layout change fails to compile here (C99 has no static_assert). */
+typedef char dw3_run_layout[offsetof(dw3_run, z01) == 32 && offsetof(dw3_run, lead) == 40 &&
+                                    offsetof(dw3_run, out) == 52
+                                ? 1
+                                : -1];
+typedef char dw3_out_layout[offsetof(dw3_out, multiplier) == 12 && offsetof(dw3_out, y) == 28
+                                ? 1
+                                : -1];
 
 #define DW3_ASM_LOAD3                          \
   "ldrsb   r11, [r0]\n\t"                      \
