@@ -71,9 +71,11 @@ public func compile(_ graph: Graph, for target: Target, options: CompileOptions 
     files.filter { $0.path.hasSuffix(".c") && $0.path != "\(graph.name)_weights.c" }.map { ($0.path, $0.contents) },
     headers: files.filter { $0.path.hasSuffix(".h") }.map { ($0.path, $0.contents) }, target: target)
   {
-    code = CodeSize(bytes: measured, method: "measured with \(target.cc) \(target.cflags.joined(separator: " "))")
+    code = CodeSize(
+      bytes: measured.bytes, stackBytes: measured.stackBytes,
+      method: "measured with \(target.cc) \(target.cflags.joined(separator: " "))")
   } else {
-    code = CodeSize(bytes: estimatedCodeBytes(functions: functions), method: "estimated (\(target.cc) not available)")
+    code = CodeSize(bytes: estimatedCodeBytes(functions: functions), stackBytes: nil, method: "estimated (\(target.cc) not available)")
   }
   var report = CompileReport(graph: graph, program: program, plan: plan, target: target, weightsBytes: map.weightBytes, code: code, options: options)
   try checkFit(report, target: target)
@@ -81,7 +83,7 @@ public func compile(_ graph: Graph, for target: Target, options: CompileOptions 
   // stricter than the totals above: the arena must fit one region or a run
   // of contiguous ones.
   report.placement = try MemoryPlacement(
-    target: target, arenaBytes: report.peakSRAMBytes, stackBytes: target.stackReserveBytes,
+    target: target, arenaBytes: report.arenaBytes, stackBytes: target.stackReserveBytes,
     weightsBytes: report.weightsBytes, codeBytes: report.code.bytes)
   files.append(("plan.json", plan.json(model: graph.name)))
   files.append(("report.json", report.json.rendered() + "\n"))
@@ -95,7 +97,13 @@ func estimatedCodeBytes(functions: [String]) -> Int {
 }
 
 func checkFit(_ report: CompileReport, target: Target) throws {
-  if report.peakSRAMBytes > target.sramBudgetBytes {
+  if let stack = report.code.stackBytes, target.stackReserveBytes > 0, stack > target.stackReserveBytes {
+    throw EdgeError(
+      .doesNotFit,
+      "the kernels need up to \(stack) bytes of stack (measured with -fstack-usage); \(target.name) reserves \(target.stackReserveBytes). Raise stack_reserve_bytes in the target file if the application can spare it.")
+  }
+  // The arena must fit beside the stack reserve (which holds the kernels' stack).
+  if report.arenaBytes > target.sramBudgetBytes {
     throw EdgeError(
       .doesNotFit,
       "the model needs \(report.peakSRAMBytes) bytes of SRAM (arena \(report.arenaBytes)); \(target.name) has \(target.sramBudgetBytes) (\(target.arenaCapacityBytes) minus a \(target.stackReserveBytes)-byte stack reserve). The lower bound for this schedule is \(report.lowerBoundBytes) bytes.")

@@ -1,26 +1,43 @@
 import EdgeCore
 import Foundation
 
-/// Compiles C sources with the target's compiler and sums the `.text` and
-/// `.data` of the objects (Berkeley `size` format: text includes read-only
-/// data) — the flash the code takes, weights excluded by the caller.
+/// What compiling the generated code for the target tells about it.
+public struct MeasuredCode: Hashable, Sendable {
+  /// `.text` + `.data` of the objects (Berkeley `size`: text includes
+  /// read-only data) — the flash the code takes, weights excluded by the caller.
+  public var bytes: Int
+  /// An upper bound of the stack the invoke call needs: the invoke function's
+  /// frame plus, for the deepest kernel file, the sum of every frame in it
+  /// (`-fstack-usage`; no kernel recurses, so any call chain inside a file is
+  /// covered). Kernels that keep scratch on the stack show up here.
+  public var stackBytes: Int
+}
+
+/// Compiles C sources with the target's compiler and measures them.
 /// Returns nil when the target's compiler or size tool is not installed.
 public func measureCodeSize(_ sources: [(String, String)], headers: [(String, String)], target: Target)
-  throws -> Int?
+  throws -> MeasuredCode?
 {
   guard ProcessRunner.which(target.cc) != nil, ProcessRunner.which(target.sizeTool) != nil else { return nil }
   let dir = try ScratchDirectory(prefix: "edgec-size")
   defer { dir.remove() }
   try dir.write(headers + sources)
   var objects: [String] = []
+  var kernelStack = 0, glueStack = 0
   for (index, (path, _)) in sources.enumerated() {
     let object = "obj\(index).o"
     let result = try ProcessRunner.run(
-      target.cc, target.cflags + ["-I", dir.path, "-c", path, "-o", object], directory: dir.path)
+      target.cc, target.cflags + ["-fstack-usage", "-I", dir.path, "-c", path, "-o", object], directory: dir.path)
     guard result.status == 0 else {
       throw EdgeError(.environment, "\(target.cc) could not compile the generated \(path):\n\(result.stderr)")
     }
     objects.append(object)
+    let frames = stackFrames(FileManager.default.contents(atPath: "\(dir.path)/obj\(index).su") ?? Data())
+    if path.hasPrefix("edgec/") {
+      kernelStack = max(kernelStack, frames.values.reduce(0, +))
+    } else {
+      glueStack = max(glueStack, frames.filter { $0.key.hasSuffix("_invoke") }.values.max() ?? 0)
+    }
   }
   let result = try ProcessRunner.run(target.sizeTool, objects, directory: dir.path)
   guard result.status == 0 else { return nil }
@@ -30,7 +47,21 @@ public func measureCodeSize(_ sources: [(String, String)], headers: [(String, St
     let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).compactMap { Int($0) }
     if fields.count >= 2 { total += fields[0] + fields[1] }
   }
-  return total
+  return MeasuredCode(bytes: total, stackBytes: glueStack + kernelStack)
+}
+
+/// Function name → frame bytes from a gcc `.su` file
+/// (`file.c:12:6:edgec_conv2d_s8\t6240\tstatic`).
+func stackFrames(_ data: Data) -> [String: Int] {
+  var frames: [String: Int] = [:]
+  for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+    let columns = line.split(separator: "\t")
+    guard columns.count >= 2, let bytes = Int(columns[1]),
+      let name = columns[0].split(separator: ":").last
+    else { continue }
+    frames[String(name)] = max(frames[String(name)] ?? 0, bytes)
+  }
+  return frames
 }
 
 /// A temporary directory for a build, removed by its owner.

@@ -6,7 +6,7 @@ import Foundation
 import Testing
 
 /// `edgec size` on real builds for the STM32F746: the weights it finds are
-/// exactly report.json's weights_bytes, the arena exactly peak_sram_bytes,
+/// exactly report.json's weights_bytes, the arena exactly arena_bytes,
 /// and the categories add up to what binutils' `size` reports.
 @Suite struct SizeAttributionTests {
   static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -39,17 +39,17 @@ import Testing
     let size = try SizeMeasurement.measure(dir.path, target: nil, catalog: { try TargetCatalog() })
     #expect(size.name == report.model && size.models == [report.model] && size.target == "stm32f746")
     #expect(size.bytes(.weights) == SizeBreakdown(rodata: report.weightsBytes))
-    #expect(size.bytes(.arena) == SizeBreakdown(bss: report.peakSRAMBytes))
+    #expect(size.bytes(.arena) == SizeBreakdown(bss: report.arenaBytes))
     #expect(size.bytes(.kernels).text > 0 && size.bytes(.glue).text > 0)
     #expect(size.bytes(.other) == SizeBreakdown(), "every byte of a build directory is the model's")
     #expect(size.stackBytes == 8192)
-    #expect(size.ramTotal == report.peakSRAMBytes + 8192)
+    #expect(size.ramTotal == report.arenaBytes + 8192)
     // report.json measured its code with `size` (text + data, weights excluded).
     if report.code.method.hasPrefix("measured") {
       #expect(size.flashTotal == report.code.bytes + report.weightsBytes)
     }
     let figures = Dictionary(uniqueKeysWithValues: size.figures)
-    #expect(figures["weights"] == report.weightsBytes && figures["arena"] == report.peakSRAMBytes)
+    #expect(figures["weights"] == report.weightsBytes && figures["arena"] == report.arenaBytes)
     #expect(figures["flash_total"] == figures["weights"]! + figures["kernels"]! + figures["glue"]!)
   }
 
@@ -69,7 +69,7 @@ import Testing
     let elf = try SizeMeasurement.measure("\(dir.path)/fw.elf", target: target, catalog: { try TargetCatalog() })
     #expect(elf.name == "fw" && elf.models == [model])
     #expect(elf.bytes(.weights) == SizeBreakdown(rodata: compilation.report.weightsBytes))
-    #expect(elf.bytes(.arena) == SizeBreakdown(bss: compilation.report.peakSRAMBytes))
+    #expect(elf.bytes(.arena) == SizeBreakdown(bss: compilation.report.arenaBytes))
     #expect(elf.stackBytes == target.stackReserveBytes, "no .stack section: the target's reserve")
     let objects = try SizeMeasurement.measure(dir.path, target: nil, catalog: { try TargetCatalog() })
     // Kernels are the same functions in both; the linker only drops what
