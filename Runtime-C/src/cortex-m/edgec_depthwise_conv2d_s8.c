@@ -160,13 +160,15 @@ void edgec_depthwise_conv2d_s8(const edgec_depthwise_conv2d_s8_params *p, const 
             tap[7] = x + col_step;
             tap[8] = x + 2 * col_step;
           } else {
-            for (ky = 0; ky < f.h; ++ky) {
-              const int32_t iy = iy0 + ky * p->dilation_h;
-              const int row_ok = iy >= 0 && iy < in.h;
-              for (kx = 0; kx < f.w; ++kx) {
-                const int32_t ix = ix0 + kx * p->dilation_w;
-                tap[ky * f.w + kx] =
-                    row_ok && ix >= 0 && ix < in.w ? image + (iy * in.w + ix) * in.c : zero_row;
+            /* Element offsets from the image, so that nothing points outside it. */
+            const int8_t **t = tap;
+            int32_t row = (iy0 * in.w + ix0) * in.c;
+            for (ky = 0; ky < f.h; ++ky, row += row_step) {
+              const int row_ok = (uint32_t)(iy0 + ky * p->dilation_h) < (uint32_t)in.h;
+              int32_t at = row;
+              for (kx = 0; kx < f.w; ++kx, at += col_step) {
+                const int ok = row_ok && (uint32_t)(ix0 + kx * p->dilation_w) < (uint32_t)in.w;
+                *t++ = ok ? image + at : zero_row;
               }
             }
           }
