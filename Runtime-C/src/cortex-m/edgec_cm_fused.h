@@ -5,10 +5,17 @@
  * in Thumb-2 assembly: the multiply-accumulate loop, the requantization and
  * the stores of every channel, with nothing spilled per multiply.
  *
- * Requantization of a sum s (edgec_cm_dsp.h, with ls = 0):
- *   t = 2·s + 2·bias; h = SMMULR(t, m); y = SSAT8((2h + R - [h < 0]) >> sh)
- * with R = 2^e + output_offset·2^(e+1) and sh = e + 1: seven instructions
- * per output with the store.
+ * Each channel has a record (edgec_cm_channel) in one of two forms, both
+ * TFLM's double rounding exactly (edgec_cm_dsp.h):
+ * - fast (kind 0), when 2·(sum + bias) and the rounding constant fit:
+ *     t = 2·sum + 2·bias; h = SMMULR(t, m); y = SSAT8((2h + R - [h < 0]) >> sh)
+ *   with R = 2^e + output_offset·2^(e+1), sh = e + 1 — six instructions;
+ * - wide (kind 1), for sums near 2^30 (TFLite gives unused channels biases
+ *   of +-2^30 and shifts like -27; most channels of VWW's later layers):
+ *     p = sum·m + K (64-bit, K = bias·m + 2^30); h = p >> 31;
+ *     y = SSAT8(((h + 2^(e-1) - [h < 0]) >> e) + output_offset)
+ *   — ten instructions, valid for e >= 1 while |h| + 2^(e-1) stays in int32.
+ * Channels that fit neither are recomputed in C afterwards.
  */
 #ifndef EDGEC_CM_FUSED_H
 #define EDGEC_CM_FUSED_H
@@ -17,9 +24,14 @@
 
 #include "edgec_cm_dot.h"
 
-/* The per-channel record of edgec_cm_block4: multiplier, R, sh, 2·bias. */
+/* A channel's requantization record, laid out for one LDM. */
 typedef struct {
-  int32_t multiplier, round, shift, bias2;
+  int32_t kind;       /* 0 fast, 1 wide (or recomputed in C) */
+  int32_t multiplier; /* m */
+  int32_t round;      /* fast: R; wide: 2^(e-1) */
+  int32_t shift;      /* fast: sh = e + 1; wide: e */
+  int32_t bias2;      /* fast: 2·bias; wide: output_offset */
+  int32_t k_hi, k_lo; /* wide: K = bias·m + 2^30 */
 } edgec_cm_channel;
 
 typedef struct {
@@ -33,16 +45,27 @@ typedef struct {
   int32_t tail_shift;  /* 8 · (4 - depth % 4), 0 without a tail */
 } edgec_cm_block_args;
 
-/* One output of column block requantization: sum register acc, output at
- * addr; r4 multiplier, r5 R, r6 sh, r7 2·bias; r8 scratch. */
-#define EDGEC_CM_REQUANT(acc, addr)                                                           \
+/* A sum register requantized in place, with the record in r3-r9 (kind,
+ * m, R or 2^(e-1), sh or e, 2·bias or offset, K high, K low) and scratch
+ * `t`: the fast form and the wide form. */
+#define EDGEC_CM_FAST(acc, t)                                                                 \
   "add    " acc ", r7, " acc ", lsl #1\n\t"                                                   \
   "smmulr " acc ", " acc ", r4\n\t"                                                           \
-  "add    r8, r5, " acc ", lsl #1\n\t"                                                        \
-  "add    r8, r8, " acc ", asr #31\n\t"                                                       \
-  "asr    r8, r8, r6\n\t"                                                                     \
-  "ssat   r8, #8, r8\n\t"                                                                     \
-  "strb   r8, " addr "\n\t"
+  "add    " t ", r5, " acc ", lsl #1\n\t"                                                     \
+  "add    " t ", " t ", " acc ", asr #31\n\t"                                                 \
+  "asr    " t ", " t ", r6\n\t"                                                               \
+  "ssat   " acc ", #8, " t "\n\t"
+#define EDGEC_CM_WIDE(acc, t)                                                                 \
+  "smull  " acc ", " t ", " acc ", r4\n\t"                                                    \
+  "adds   " acc ", " acc ", r9\n\t"                                                           \
+  "adc    " t ", " t ", r8\n\t"                                                               \
+  "lsl    " t ", " t ", #1\n\t"                                                               \
+  "orr    " acc ", " t ", " acc ", lsr #31\n\t"                                               \
+  "add    " t ", r5, " acc ", asr #31\n\t"                                                    \
+  "add    " acc ", " acc ", " t "\n\t"                                                        \
+  "asr    " acc ", " acc ", r6\n\t"                                                           \
+  "add    " acc ", " acc ", r7\n\t"                                                           \
+  "ssat   " acc ", #8, " acc "\n\t"
 
 /* The first group starts the four sums (SMUAD). */
 #define EDGEC_CM_BLOCK_PEEL                                                                   \
@@ -89,7 +112,7 @@ typedef struct {
  * body + 416 - 52·q for q = (groups - 1) mod 8, which is the loop's closing
  * compare when q = 0. Stack frame: the eight arguments, then the entry.
  * (Several asm statements: ISO C caps a string literal at 4095 bytes.) */
-#define EDGEC_CM_BLOCK4_ASM(tail)                                                             \
+#define EDGEC_CM_BLOCK4_ASM(tail, requant, wide)                                              \
   __asm__("push   {r4-r11, lr}\n\t"                                                           \
           "ldmia  r0, {r1-r8}\n\t"                                                            \
           "sub    r9, r7, #4\n\t"                                                             \
@@ -113,29 +136,51 @@ typedef struct {
   __asm__(EDGEC_CM_BLOCK_GROUP EDGEC_CM_BLOCK_GROUP EDGEC_CM_BLOCK_GROUP                        \
               EDGEC_CM_BLOCK_GROUP "cmp    r0, r3\n\t"                                         \
           "bne    2b\n\t" tail);                                                             \
-  __asm__("ldmia  r2!, {r4-r7}\n\t"                                                           \
+  __asm__("ldmia  r2!, {r3-r9}\n\t" requant "4:\n\t"                                      \
           "ldr    r1, [sp, #16]\n\t"                                                          \
           "ldr    r9, [sp, #20]\n\t"                                                          \
-          "add    r3, r1, r9, lsl #1\n\t" EDGEC_CM_REQUANT("r10", "[r1]")                     \
-              EDGEC_CM_REQUANT("r11", "[r1, r9]") EDGEC_CM_REQUANT("r12", "[r3]")             \
-                  EDGEC_CM_REQUANT("lr", "[r3, r9]") "add    r1, r1, #1\n\t"                  \
+          "add    r3, r1, r9, lsl #1\n\t"                                                     \
+          "strb   r10, [r1]\n\t"                                                              \
+          "strb   r11, [r1, r9]\n\t"                                                          \
+          "strb   r12, [r3]\n\t"                                                              \
+          "strb   lr, [r3, r9]\n\t"                                                           \
+          "add    r1, r1, #1\n\t"                                                             \
           "str    r1, [sp, #16]\n\t"                                                          \
           "ldr    r3, [sp, #12]\n\t"                                                          \
           "cmp    r2, r3\n\t"                                                                 \
           "bne    1b\n\t"                                                                     \
           "add    sp, sp, #36\n\t"                                                            \
-          "pop    {r4-r11, pc}\n\t")
+          "pop    {r4-r11, pc}\n\t" wide)
 
-/* Depth a multiple of four. */
+/* Every record fast. */
+#define EDGEC_CM_BLOCK_FAST                                                                   \
+  EDGEC_CM_FAST("r10", "r1") EDGEC_CM_FAST("r11", "r1") EDGEC_CM_FAST("r12", "r1")             \
+  EDGEC_CM_FAST("lr", "r1")
+/* Fast and wide records: the kind picks the code. */
+#define EDGEC_CM_BLOCK_MIXED "cmp    r3, #0\n\t" "bne.w  5f\n\t" EDGEC_CM_BLOCK_FAST
+#define EDGEC_CM_BLOCK_WIDE                                                                   \
+  "5:\n\t" EDGEC_CM_WIDE("r10", "r1") EDGEC_CM_WIDE("r11", "r1") EDGEC_CM_WIDE("r12", "r1")   \
+  EDGEC_CM_WIDE("lr", "r1") "b      4b\n\t"
+
+/* Depth a multiple of four / with a tail of 1..3; fast records only / any. */
 static void __attribute__((naked, noinline, unused))
 edgec_cm_block4(const edgec_cm_block_args *args EDGEC_CM_ASM_ARG) {
-  EDGEC_CM_BLOCK4_ASM("");
+  EDGEC_CM_BLOCK4_ASM("", EDGEC_CM_BLOCK_FAST, "");
 }
 
-/* Depth with a tail of 1..3. */
 static void __attribute__((naked, noinline, unused))
 edgec_cm_block4_tail(const edgec_cm_block_args *args EDGEC_CM_ASM_ARG) {
-  EDGEC_CM_BLOCK4_ASM(EDGEC_CM_BLOCK_TAIL);
+  EDGEC_CM_BLOCK4_ASM(EDGEC_CM_BLOCK_TAIL, EDGEC_CM_BLOCK_FAST, "");
+}
+
+static void __attribute__((naked, noinline, unused))
+edgec_cm_block4_mixed(const edgec_cm_block_args *args EDGEC_CM_ASM_ARG) {
+  EDGEC_CM_BLOCK4_ASM("", EDGEC_CM_BLOCK_MIXED, EDGEC_CM_BLOCK_WIDE);
+}
+
+static void __attribute__((naked, noinline, unused))
+edgec_cm_block4_mixed_tail(const edgec_cm_block_args *args EDGEC_CM_ASM_ARG) {
+  EDGEC_CM_BLOCK4_ASM(EDGEC_CM_BLOCK_TAIL, EDGEC_CM_BLOCK_MIXED, EDGEC_CM_BLOCK_WIDE);
 }
 
 typedef struct {
@@ -153,11 +198,10 @@ typedef struct {
 
 /* Every row against one widened input row, `block` (two or four) times 16
  * depth elements per step; registers r0 weights, r1 x, r2 x's end, r3 the
- * per-row pointer. Per tensor, the sum starts at the row's bias and the
- * constants come from the frame; with records (edgec_cm_channel, per-channel
- * quantization) the sum starts at 0 and the record holds 2·bias. Stack frame:
- * the arguments. */
-#define EDGEC_CM_ROWS_ASM(block, start, constants, twice)                                     \
+ * per-row pointer. `start` starts the sum in r12, `requant` leaves the
+ * output in r11 (falling through to label 4), `wide` is out-of-line code
+ * that branches back to 4. Stack frame: the arguments. */
+#define EDGEC_CM_ROWS_ASM(block, start, requant, wide)                                        \
   __asm__("push   {r4-r11, lr}\n\t"                                                           \
           "ldmia  r0, {r1-r9}\n\t"                                                            \
           "push   {r1-r9}\n\t"                                                                \
@@ -166,22 +210,51 @@ typedef struct {
           "mov    r3, r7\n\t"                                                                 \
           "1:\n\t"                                                                            \
           "ldr    r1, [sp, #16]\n\t" start "2:\n\t" block "cmp    r1, r2\n\t"                \
-          "bne    2b\n\t" constants twice "smmulr r12, r12, r4\n\t"                          \
-          "add    r8, r5, r12, lsl #1\n\t"                                                    \
-          "add    r8, r8, r12, asr #31\n\t"                                                   \
-          "asr    r8, r8, r6\n\t"                                                             \
-          "ssat   r8, #8, r8\n\t"                                                             \
+          "bne    2b\n\t" requant "4:\n\t"                                                    \
           "ldr    r9, [sp, #32]\n\t"                                                          \
-          "strb   r8, [r9], #1\n\t"                                                           \
+          "strb   r11, [r9], #1\n\t"                                                          \
           "str    r9, [sp, #32]\n\t"                                                          \
           "ldr    r9, [sp, #28]\n\t"                                                          \
           "cmp    r3, r9\n\t"                                                                 \
           "bne    1b\n\t"                                                                     \
           "add    sp, sp, #36\n\t"                                                            \
-          "pop    {r4-r11, pc}\n\t")
+          "pop    {r4-r11, pc}\n\t" wide)
 
-#define EDGEC_CM_ROWS_BIAS "ldr    r12, [r3], #4\n\t", "ldmia  sp, {r4-r6}\n\t", "lsl    r12, r12, #1\n\t"
-#define EDGEC_CM_ROWS_RECORDS "mov    r12, #0\n\t", "ldmia  r3!, {r4-r7}\n\t", "add    r12, r7, r12, lsl #1\n\t"
+/* Per tensor: the sum starts at the row's bias; m, R, sh from the frame. */
+#define EDGEC_CM_ROWS_BIAS                                                                    \
+  "ldr    r12, [r3], #4\n\t",                                                                 \
+  "ldmia  sp, {r4-r6}\n\t"                                                                    \
+  "lsl    r12, r12, #1\n\t"                                                                   \
+  "smmulr r12, r12, r4\n\t"                                                                   \
+  "add    r11, r5, r12, lsl #1\n\t"                                                           \
+  "add    r11, r11, r12, asr #31\n\t"                                                         \
+  "asr    r11, r11, r6\n\t"                                                                   \
+  "ssat   r11, #8, r11\n\t",                                                                  \
+  ""
+/* Records (edgec_cm_channel) in r4-r10: kind, m, R or 2^(e-1), sh or e,
+ * 2·bias or offset, K high, K low; the sum starts at 0. */
+#define EDGEC_CM_ROWS_RECORDS                                                                 \
+  "mov    r12, #0\n\t",                                                                       \
+  "ldmia  r3!, {r4-r10}\n\t"                                                                  \
+  "cbnz   r4, 5f\n\t"                                                                         \
+  "add    r12, r8, r12, lsl #1\n\t"                                                           \
+  "smmulr r12, r12, r5\n\t"                                                                   \
+  "add    r11, r6, r12, lsl #1\n\t"                                                           \
+  "add    r11, r11, r12, asr #31\n\t"                                                         \
+  "asr    r11, r11, r7\n\t"                                                                   \
+  "ssat   r11, #8, r11\n\t",                                                                  \
+  "5:\n\t"                                                                                    \
+  "smull  r12, r11, r12, r5\n\t"                                                              \
+  "adds   r12, r12, r10\n\t"                                                                  \
+  "adc    r11, r11, r9\n\t"                                                                   \
+  "lsl    r11, r11, #1\n\t"                                                                   \
+  "orr    r12, r11, r12, lsr #31\n\t"                                                         \
+  "add    r11, r6, r12, asr #31\n\t"                                                          \
+  "add    r12, r12, r11\n\t"                                                                  \
+  "asr    r12, r12, r7\n\t"                                                                   \
+  "add    r12, r12, r8\n\t"                                                                   \
+  "ssat   r11, #8, r12\n\t"                                                                   \
+  "b      4b\n\t"
 #define EDGEC_CM_ROWS_32 EDGEC_CM_ROWS_BLOCK EDGEC_CM_ROWS_BLOCK
 #define EDGEC_CM_ROWS_64 EDGEC_CM_ROWS_32 EDGEC_CM_ROWS_32
 #define EDGEC_CM_ROWS_EXPAND(args) EDGEC_CM_ROWS_ASM args

@@ -37,15 +37,40 @@ static inline void edgec_cm_gemm_prepare(edgec_cm_gemm *g) {
   }
 }
 
-/* The record of channel c: the fast form's constants for a bound on
- * |sum + bias| (|w| <= 128, |x + offset| <= 255), or shift 0 when the fast
- * form could overflow and the channel must be requantized exactly. */
+/* Record kinds: edgec_cm_fused.h's fast and wide forms, or exact in C. */
+enum { EDGEC_CM_KIND_FAST = 0, EDGEC_CM_KIND_WIDE = 1, EDGEC_CM_KIND_EXACT = 2 };
+
+/* The wide form's record if it is exact for |sum + bias| <= bound: e >= 1,
+ * no left shift, and |h| + 2^(e-1) + 1 within int32 for h = SRDHM(x, m). */
+static inline int edgec_cm_gemm_wide(int32_t m, int32_t s, int32_t b, int32_t output_offset,
+                                     int64_t bound, edgec_cm_channel *r) {
+  const int64_t limit = ((int64_t)1 << 31) - 1;
+  const int32_t e = -s;
+  int64_t h, k;
+  if (s > 0 || e < 1 || e > 31 || m < 0 || bound > limit) return 0;
+  h = ((bound * (int64_t)m + ((int64_t)1 << 30)) >> 31) + 1;
+  if (h + ((int64_t)1 << (e - 1)) + 1 > limit) return 0;
+  k = (int64_t)b * (int64_t)m + ((int64_t)1 << 30);
+  r->kind = EDGEC_CM_KIND_WIDE;
+  r->multiplier = m;
+  r->round = (int32_t)((uint32_t)1 << (e - 1));
+  r->shift = e;
+  r->bias2 = output_offset;
+  r->k_hi = (int32_t)(k >> 32);
+  r->k_lo = (int32_t)(uint32_t)k;
+  return 1;
+}
+
+/* The record of channel c for a bound on |bias| (the sum itself is bounded
+ * by |w| <= 128, |x + offset| <= 255): fast, wide, or exact. */
 static inline void edgec_cm_gemm_record(const edgec_cm_gemm *g, int32_t c, int64_t max_abs_bias,
                                         edgec_cm_channel *r) {
   const int32_t ci = g->per_channel ? c : 0;
   const int32_t b = g->bias != NULL ? g->bias[c] : 0, s = g->shift[ci];
   const int64_t bound = (int64_t)g->depth * 128 * 255 + max_abs_bias;
   edgec_cm_requant q = {0, 0, 0, 1};
+  r->kind = EDGEC_CM_KIND_FAST;
+  r->k_hi = r->k_lo = 0;
   /* The common case in 32-bit arithmetic (edgec_cm_requant_prepare's checks
    * with |round| < 2^31 - 2^29 known for e <= 22): this runs per channel on
    * every call. */
@@ -59,22 +84,29 @@ static inline void edgec_cm_gemm_record(const edgec_cm_gemm *g, int32_t c, int64
       return;
     }
   }
-  if (!edgec_cm_requant_prepare(g->multiplier[ci], s, g->output_offset, bound, &q)) q.shift = 0;
-  r->multiplier = q.multiplier;
-  r->round = q.round;
-  r->shift = q.shift;
-  r->bias2 = g->shift1 ? (int32_t)((uint32_t)b << 1) : q.pre_shift;
+  if (edgec_cm_requant_prepare(g->multiplier[ci], s, g->output_offset, bound, &q)) {
+    r->multiplier = q.multiplier;
+    r->round = q.round;
+    r->shift = q.shift;
+    r->bias2 = g->shift1 ? (int32_t)((uint32_t)b << 1) : q.pre_shift;
+    return;
+  }
+  if (edgec_cm_gemm_wide(g->multiplier[ci], s, b, g->output_offset, bound, r)) return;
+  r->kind = EDGEC_CM_KIND_EXACT;
 }
 
 /* Records for channels [first, first + count); the channels needing the
- * exact form are listed in `exact`. Returns how many there are. */
+ * exact form are listed in `exact`. Returns how many there are; *mixed says
+ * whether any record is not fast. */
 static inline int32_t edgec_cm_gemm_table(const edgec_cm_gemm *g, int32_t first, int32_t count,
-                                          edgec_cm_channel *table, int32_t *exact) {
+                                          edgec_cm_channel *table, int32_t *exact, int *mixed) {
   int32_t c, n = 0;
+  *mixed = 0;
   for (c = first; c < first + count; ++c, ++table) {
     const int64_t b = g->bias != NULL ? (int64_t)g->bias[c] : 0;
     edgec_cm_gemm_record(g, c, b < 0 ? -b : b, table);
-    if (table->shift == 0) exact[n++] = c;
+    if (table->kind != EDGEC_CM_KIND_FAST) *mixed = 1;
+    if (table->kind == EDGEC_CM_KIND_EXACT) exact[n++] = c;
   }
   return n;
 }
@@ -99,7 +131,7 @@ static inline __attribute__((always_inline)) int32_t edgec_cm_gemm_output(
     const edgec_cm_gemm *g, const edgec_cm_channel *r, int32_t c, int32_t acc, int shift1,
     int full_range) {
   int32_t t;
-  if (r->shift == 0) return edgec_cm_gemm_exact(g, c, acc);
+  if (r->kind != EDGEC_CM_KIND_FAST) return edgec_cm_gemm_exact(g, c, acc);
   if (shift1) {
     t = (int32_t)((uint32_t)r->bias2 + ((uint32_t)acc << 1));
   } else {
@@ -133,8 +165,8 @@ static inline __attribute__((always_inline)) void edgec_cm_gemm_run(
  * real columns are copied out. */
 static inline void edgec_cm_gemm_block(const edgec_cm_gemm *g, const uint32_t *columns,
                                        const edgec_cm_channel *table, int32_t first, int32_t count,
-                                       const int32_t *exact, int32_t exact_count, int8_t *spare,
-                                       int8_t *out, int32_t pixels) {
+                                       int mixed, const int32_t *exact, int32_t exact_count,
+                                       int8_t *spare, int8_t *out, int32_t pixels) {
   if (g->shift1 && g->full_range) {
     edgec_cm_block_args a;
     int32_t i, p;
@@ -147,7 +179,13 @@ static inline void edgec_cm_gemm_block(const edgec_cm_gemm *g, const uint32_t *c
     a.group_bytes = (g->depth >> 2) << 2;
     a.tail_shift = (int32_t)(g->dot_groups >> 24);
     if (a.tail_shift == 0) {
-      edgec_cm_block4(&a);
+      if (mixed) {
+        edgec_cm_block4_mixed(&a);
+      } else {
+        edgec_cm_block4(&a);
+      }
+    } else if (mixed) {
+      edgec_cm_block4_mixed_tail(&a);
     } else {
       edgec_cm_block4_tail(&a);
     }
@@ -200,10 +238,16 @@ static inline void edgec_cm_gemm_rows(const edgec_cm_gemm *g, const uint32_t *x,
   }
 }
 
-/* Channels per chunk whose records (4 words), exact-list entries (1 word)
+/* The kernels' stack scratch (EDGEC_CM_SCRATCH_WORDS, edgec_cm_dsp.h). */
+typedef union {
+  uint32_t words[EDGEC_CM_SCRATCH_WORDS];
+  edgec_cm_channel records[EDGEC_CM_SCRATCH_WORDS / 7];
+} edgec_cm_scratch;
+
+/* Channels per chunk whose records (7 words), exact-list entries (1 word)
  * and spare outputs (4 bytes) fit beside `used` words of scratch. */
 static inline int32_t edgec_cm_gemm_chunk(const edgec_cm_gemm *g, int32_t used) {
-  const int32_t fit = (EDGEC_CM_SCRATCH_WORDS - used) / 6;
+  const int32_t fit = (EDGEC_CM_SCRATCH_WORDS - used) / 9;
   return fit < g->channels ? fit : g->channels;
 }
 

@@ -190,26 +190,21 @@ void edgec_conv2d_s8(const edgec_conv2d_s8_params *p, const int8_t *input, const
   const int32_t depth = p->filter.h * p->filter.w * p->filter.c;
   const int32_t pixels = p->output.n * p->output.h * p->output.w;
   const int32_t groups = (depth + 3) >> 2;
-  union {
-    uint32_t words[EDGEC_CM_SCRATCH_WORDS];
-    edgec_cm_channel records[EDGEC_CM_SCRATCH_WORDS / 4];
-  } scratch;
-  uint32_t *columns = scratch.words;
-  int8_t *field = (int8_t *)(scratch.words + 8 * groups);
-  int32_t used = 8 * groups + ((p->input.c & 3) != 0 ? groups : 0);
+  edgec_cm_scratch scratch;
+  /* The scratch holds the records (from its start), the exact channels'
+   * list, the spare outputs, then the columns and the gathered field. */
+  const int32_t used = 8 * groups + ((p->input.c & 3) != 0 ? groups : 0);
   edgec_cm_conv_columns k;
   edgec_cm_gemm g;
-  edgec_cm_channel *table;
+  uint32_t *columns;
+  int8_t *field, *spare;
   int32_t *exact;
-  int8_t *spare;
   int32_t first, chunk, pixel, slot;
   if (p->filter.c != p->input.c || depth < 4 || depth > EDGEC_CM_MAX_DEPTH ||
       p->input_offset < -127 || p->input_offset > 128) {
     edgec_cm_conv_plain(p, input, filter, bias, output);
     return;
   }
-  used = (used + 3) & ~3;
-  table = &scratch.records[used / 4];
   g.filter = filter;
   g.bias = bias;
   g.multiplier = p->multiplier;
@@ -222,8 +217,10 @@ void edgec_conv2d_s8(const edgec_conv2d_s8_params *p, const int8_t *input, const
   g.act_max = p->act_max;
   edgec_cm_gemm_prepare(&g);
   chunk = edgec_cm_gemm_chunk(&g, used);
-  exact = (int32_t *)(scratch.words + used + 4 * chunk);
+  exact = (int32_t *)(scratch.words + 7 * chunk);
   spare = (int8_t *)(exact + chunk);
+  columns = scratch.words + 9 * chunk;
+  field = (int8_t *)(columns + 8 * groups);
   k.p = p;
   k.input = input;
   k.groups = groups;
@@ -241,7 +238,9 @@ void edgec_conv2d_s8(const edgec_conv2d_s8_params *p, const int8_t *input, const
    * MLPerf Tiny layer); the columns are widened again for each chunk. */
   for (first = 0; first < g.channels; first += chunk) {
     const int32_t count = g.channels - first < chunk ? g.channels - first : chunk;
-    const int32_t exact_count = edgec_cm_gemm_table(&g, first, count, table, exact);
+    int mixed;
+    const int32_t exact_count =
+        edgec_cm_gemm_table(&g, first, count, scratch.records, exact, &mixed);
     edgec_cm_pixel at = {0, 0, 0};
     for (pixel = 0; pixel < pixels; pixel += 4) {
       const int32_t real = pixels - pixel < 4 ? pixels - pixel : 4;
@@ -251,7 +250,7 @@ void edgec_conv2d_s8(const edgec_conv2d_s8_params *p, const int8_t *input, const
         for (slot = 0; slot < real; ++slot) {
           uint32_t *x = columns + 2 * groups * slot;
           edgec_cm_conv_column(&k, &at, x, field, 1);
-          edgec_cm_gemm_rows(&g, x, table, first, count, exact, exact_count,
+          edgec_cm_gemm_rows(&g, x, scratch.records, first, count, exact, exact_count,
                              output + (pixel + slot) * g.channels + first);
           if (++at.ox == p->output.w) {
             at.ox = 0;
@@ -274,7 +273,7 @@ void edgec_conv2d_s8(const edgec_conv2d_s8_params *p, const int8_t *input, const
         }
       }
       for (; slot < 4; ++slot) edgec_cm_zero(columns + 2 * slot, groups, 8);
-      edgec_cm_gemm_block(&g, columns, table, first, count, exact, exact_count, spare,
+      edgec_cm_gemm_block(&g, columns, scratch.records, first, count, mixed, exact, exact_count, spare,
                           output + pixel * g.channels + first, real);
     }
   }

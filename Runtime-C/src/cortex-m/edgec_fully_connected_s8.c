@@ -87,7 +87,7 @@ static int edgec_cm_fc_rows_fit(const edgec_cm_gemm *g, edgec_cm_channel *r) {
   }
   for (c = 0; c < g->channels; ++c) magnitudes |= (uint32_t)(g->bias[c] ^ (g->bias[c] >> 31));
   edgec_cm_gemm_record(g, 0, (int64_t)magnitudes + 1, r);
-  return r->shift != 0;
+  return r->kind == EDGEC_CM_KIND_FAST;
 }
 
 static void edgec_cm_fc_rows(const edgec_cm_gemm *g, const uint32_t *x,
@@ -115,16 +115,15 @@ void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const in
                               const int8_t *filter, const int32_t *bias, int8_t *output) {
   const int32_t depth = p->accum_depth, groups = (depth + 3) >> 2;
   const uint32_t offset_pair = edgec_cm_pair16(p->input_offset);
-  union {
-    uint32_t words[EDGEC_CM_SCRATCH_WORDS];
-    edgec_cm_channel records[EDGEC_CM_SCRATCH_WORDS / 4];
-  } scratch;
-  uint32_t *x = scratch.words;
-  edgec_cm_channel *table, rows_record;
+  /* The scratch holds the records (from its start), the exact channels'
+   * list, the spare outputs, then the widened input rows. */
+  edgec_cm_scratch scratch;
+  edgec_cm_channel rows_record;
+  edgec_cm_gemm g;
+  uint32_t *x;
   int32_t *exact;
   int8_t *spare;
-  edgec_cm_gemm g;
-  int32_t b = 0, first, chunk, slot, used;
+  int32_t b = 0, first, chunk, slot;
   if (p->rounding != EDGEC_ROUND_DOUBLE || p->filter_offset != 0 || depth < 4 ||
       depth > EDGEC_CM_FC_MAX_DEPTH || p->input_offset < -127 || p->input_offset > 128) {
     edgec_cm_fc_plain(p, input, filter, bias, output);
@@ -144,14 +143,15 @@ void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const in
   /* Four batch rows at a time while three or more are left: the four-column
    * core costs four rows' work however many it stores. */
   if (depth <= EDGEC_CM_MAX_DEPTH && p->batches >= 3) {
-    used = (8 * groups + 3) & ~3;
-    table = &scratch.records[used / 4];
-    chunk = edgec_cm_gemm_chunk(&g, used);
-    exact = (int32_t *)(scratch.words + used + 4 * chunk);
+    chunk = edgec_cm_gemm_chunk(&g, 8 * groups);
+    exact = (int32_t *)(scratch.words + 7 * chunk);
     spare = (int8_t *)(exact + chunk);
+    x = scratch.words + 9 * chunk;
     for (first = 0; first < g.channels; first += chunk) {
       const int32_t count = g.channels - first < chunk ? g.channels - first : chunk;
-      const int32_t exact_count = edgec_cm_gemm_table(&g, first, count, table, exact);
+      int mixed;
+      const int32_t exact_count =
+          edgec_cm_gemm_table(&g, first, count, scratch.records, exact, &mixed);
       for (b = 0; p->batches - b >= 3; b += 4) {
         const int32_t real = p->batches - b < 4 ? p->batches - b : 4;
         for (slot = 0; slot < 4; ++slot) {
@@ -159,16 +159,16 @@ void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const in
           uint32_t *dst = edgec_cm_widen_block(row, x + 2 * slot, depth >> 2, offset_pair);
           if ((depth & 3) != 0) edgec_cm_widen_tail(row + (depth & ~3), depth & 3, dst, offset_pair);
         }
-        edgec_cm_gemm_block(&g, x, table, first, count, exact, exact_count, spare,
+        edgec_cm_gemm_block(&g, x, scratch.records, first, count, mixed, exact, exact_count, spare,
                             output + b * g.channels + first, real);
       }
     }
   }
   if (b == p->batches) return;
   /* The other rows one at a time against every weight row. */
-  used = (2 * groups + 3) & ~3;
-  table = &scratch.records[used / 4];
-  chunk = edgec_cm_gemm_chunk(&g, used);
+  chunk = edgec_cm_gemm_chunk(&g, 2 * groups);
+  exact = (int32_t *)(scratch.words + 7 * chunk);
+  x = scratch.words + 9 * chunk;
   if (edgec_cm_fc_rows_fit(&g, &rows_record)) {
     for (; b < p->batches; ++b) {
       (void)edgec_cm_widen_row(input + b * depth, x, depth >> 2, offset_pair);
@@ -176,10 +176,11 @@ void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const in
     }
     return;
   }
-  exact = (int32_t *)(table + chunk);
   for (first = 0; first < g.channels; first += chunk) {
     const int32_t count = g.channels - first < chunk ? g.channels - first : chunk;
-    const int32_t exact_count = edgec_cm_gemm_table(&g, first, count, table, exact);
+    int mixed;
+    const int32_t exact_count =
+        edgec_cm_gemm_table(&g, first, count, scratch.records, exact, &mixed);
     int32_t row;
     for (row = b; row < p->batches; ++row) {
       const int8_t *in = input + row * depth;
@@ -187,13 +188,13 @@ void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const in
       int8_t *out = output + row * g.channels;
       if ((depth & 3) != 0) edgec_cm_widen_tail(in + (depth & ~3), depth & 3, dst, offset_pair);
       if (edgec_cm_gemm_rows_fit(&g)) {
-        edgec_cm_gemm_rows(&g, x, table, first, count, exact, exact_count, out + first);
+        edgec_cm_gemm_rows(&g, x, scratch.records, first, count, exact, exact_count, out + first);
       } else if (g.shift1 && g.full_range) {
-        edgec_cm_fc_row(&g, x, table, first, count, out, 1, 1);
+        edgec_cm_fc_row(&g, x, scratch.records, first, count, out, 1, 1);
       } else if (g.shift1) {
-        edgec_cm_fc_row(&g, x, table, first, count, out, 1, 0);
+        edgec_cm_fc_row(&g, x, scratch.records, first, count, out, 1, 0);
       } else {
-        edgec_cm_fc_row(&g, x, table, first, count, out, 0, 0);
+        edgec_cm_fc_row(&g, x, scratch.records, first, count, out, 0, 0);
       }
     }
   }
