@@ -91,6 +91,18 @@ static void random_bias(int32_t channels, int32_t magnitude) {
   for (c = 0; c < channels; ++c) bias_buf[c] = hx_range(-magnitude, magnitude);
 }
 
+/* Unused channels as TFLite's converter leaves them (most of VWW's later
+ * layers): a bias of about +-2^30 and a shift of -20 to -31. */
+static void dead_channels(int32_t channels) {
+  int32_t c;
+  for (c = 0; c < channels; ++c) {
+    if (hx_chance(40)) {
+      bias_buf[c] = (hx_chance(50) ? 1 : -1) * ((1 << 30) + hx_range(-256, 256));
+      shift_buf[c] = hx_range(-31, -20);
+    }
+  }
+}
+
 /* Runs both kernels on the case in `p` and checks them; returns 1 if equal. */
 static int run_case(hx_tally *tally, const edgec_conv2d_s8_params *p, int has_bias, int misalign,
                     uint64_t *portable, uint64_t *cortex_m) {
@@ -183,6 +195,7 @@ static void random_cases(hx_tally *tally) {
      * which the kernels' fastest path takes; half with every corner. */
     random_quantization(p.output.c, hx_chance(50));
     random_bias(p.output.c, hx_chance(5) ? 0x7FFFFFFF : (hx_chance(50) ? 1 << 20 : 1 << 12));
+    if (hx_chance(15)) dead_channels(p.output.c);
     has_bias = !hx_chance(10);
     misalign = hx_chance(75) ? 0 : hx_range(1, 15);
     hx_fill_s8(input_buf, volume(p.input) + 4, -128, 127);
@@ -202,31 +215,33 @@ static void random_cases(hx_tally *tally) {
 typedef struct {
   const char *name;
   int32_t h, w, in_c, out_c, kh, kw, stride, pad_h, pad_w, out_h, out_w;
+  int32_t dead; /* the share of unused channels, in percent */
 } shape;
 
 /* The CONV_2D layers of the MLPerf Tiny models (SAME padding as TFLite
  * computes it: the top/left share of the total). */
 static const shape shapes[] = {
-    {"kws conv1 49x10x1 10x4/2 ->64", 49, 10, 1, 64, 10, 4, 2, 4, 1, 25, 5},
-    {"kws pointwise 25x5x64 ->64", 25, 5, 64, 64, 1, 1, 1, 0, 0, 25, 5},
-    {"vww conv1 96x96x3 3x3/2 ->8", 96, 96, 3, 8, 3, 3, 2, 0, 0, 48, 48},
-    {"vww pointwise 48x48x8 ->16", 48, 48, 8, 16, 1, 1, 1, 0, 0, 48, 48},
-    {"vww pointwise 24x24x16 ->32", 24, 24, 16, 32, 1, 1, 1, 0, 0, 24, 24},
-    {"vww pointwise 24x24x32 ->32", 24, 24, 32, 32, 1, 1, 1, 0, 0, 24, 24},
-    {"vww pointwise 12x12x32 ->64", 12, 12, 32, 64, 1, 1, 1, 0, 0, 12, 12},
-    {"vww pointwise 12x12x64 ->64", 12, 12, 64, 64, 1, 1, 1, 0, 0, 12, 12},
-    {"vww pointwise 6x6x64 ->128", 6, 6, 64, 128, 1, 1, 1, 0, 0, 6, 6},
-    {"vww pointwise 6x6x128 ->128", 6, 6, 128, 128, 1, 1, 1, 0, 0, 6, 6},
-    {"vww pointwise 3x3x128 ->256", 3, 3, 128, 256, 1, 1, 1, 0, 0, 3, 3},
-    {"vww pointwise 3x3x256 ->256", 3, 3, 256, 256, 1, 1, 1, 0, 0, 3, 3},
-    {"resnet8 conv1 32x32x3 3x3 ->16", 32, 32, 3, 16, 3, 3, 1, 1, 1, 32, 32},
-    {"resnet8 32x32x16 3x3 ->16", 32, 32, 16, 16, 3, 3, 1, 1, 1, 32, 32},
-    {"resnet8 32x32x16 3x3/2 ->32", 32, 32, 16, 32, 3, 3, 2, 0, 0, 16, 16},
-    {"resnet8 16x16x32 3x3 ->32", 16, 16, 32, 32, 3, 3, 1, 1, 1, 16, 16},
-    {"resnet8 32x32x16 1x1/2 ->32", 32, 32, 16, 32, 1, 1, 2, 0, 0, 16, 16},
-    {"resnet8 16x16x32 3x3/2 ->64", 16, 16, 32, 64, 3, 3, 2, 0, 0, 8, 8},
-    {"resnet8 8x8x64 3x3 ->64", 8, 8, 64, 64, 3, 3, 1, 1, 1, 8, 8},
-    {"resnet8 16x16x32 1x1/2 ->64", 16, 16, 32, 64, 1, 1, 2, 0, 0, 8, 8},
+    {"kws conv1 49x10x1 10x4/2 ->64", 49, 10, 1, 64, 10, 4, 2, 4, 1, 25, 5, 0},
+    {"kws pointwise 25x5x64 ->64", 25, 5, 64, 64, 1, 1, 1, 0, 0, 25, 5, 0},
+    {"vww conv1 96x96x3 3x3/2 ->8", 96, 96, 3, 8, 3, 3, 2, 0, 0, 48, 48, 0},
+    {"vww pointwise 48x48x8 ->16", 48, 48, 8, 16, 1, 1, 1, 0, 0, 48, 48, 0},
+    {"vww pointwise 24x24x16 ->32", 24, 24, 16, 32, 1, 1, 1, 0, 0, 24, 24, 0},
+    {"vww pointwise 24x24x32 ->32", 24, 24, 32, 32, 1, 1, 1, 0, 0, 24, 24, 0},
+    {"vww pointwise 12x12x32 ->64", 12, 12, 32, 64, 1, 1, 1, 0, 0, 12, 12, 0},
+    {"vww pointwise 12x12x64 ->64", 12, 12, 64, 64, 1, 1, 1, 0, 0, 12, 12, 0},
+    {"vww pointwise 6x6x64 ->128", 6, 6, 64, 128, 1, 1, 1, 0, 0, 6, 6, 0},
+    {"vww pointwise 6x6x128 ->128", 6, 6, 128, 128, 1, 1, 1, 0, 0, 6, 6, 0},
+    {"vww pointwise 6x6x128 ->128, 75% unused channels", 6, 6, 128, 128, 1, 1, 1, 0, 0, 6, 6, 75},
+    {"vww pointwise 3x3x128 ->256", 3, 3, 128, 256, 1, 1, 1, 0, 0, 3, 3, 0},
+    {"vww pointwise 3x3x256 ->256", 3, 3, 256, 256, 1, 1, 1, 0, 0, 3, 3, 0},
+    {"resnet8 conv1 32x32x3 3x3 ->16", 32, 32, 3, 16, 3, 3, 1, 1, 1, 32, 32, 0},
+    {"resnet8 32x32x16 3x3 ->16", 32, 32, 16, 16, 3, 3, 1, 1, 1, 32, 32, 0},
+    {"resnet8 32x32x16 3x3/2 ->32", 32, 32, 16, 32, 3, 3, 2, 0, 0, 16, 16, 0},
+    {"resnet8 16x16x32 3x3 ->32", 16, 16, 32, 32, 3, 3, 1, 1, 1, 16, 16, 0},
+    {"resnet8 32x32x16 1x1/2 ->32", 32, 32, 16, 32, 1, 1, 2, 0, 0, 16, 16, 0},
+    {"resnet8 16x16x32 3x3/2 ->64", 16, 16, 32, 64, 3, 3, 2, 0, 0, 8, 8, 0},
+    {"resnet8 8x8x64 3x3 ->64", 8, 8, 64, 64, 3, 3, 1, 1, 1, 8, 8, 0},
+    {"resnet8 16x16x32 1x1/2 ->64", 16, 16, 32, 64, 1, 1, 2, 0, 0, 8, 8, 0},
 };
 
 static void bench(hx_tally *tally) {
@@ -262,6 +277,12 @@ static void bench(hx_tally *tally) {
     random_quantization(s->out_c, 0);
     for (c = 0; c < s->out_c; ++c) shift_buf[c] = hx_range(-10, -5);
     random_bias(s->out_c, 1 << 14);
+    for (c = 0; c < s->out_c; ++c) {
+      if (hx_range(0, 99) < s->dead) {
+        bias_buf[c] = (hx_chance(50) ? 1 : -1) * (1 << 30);
+        shift_buf[c] = hx_range(-30, -25);
+      }
+    }
     hx_fill_s8(input_buf, volume(p.input), -128, 127);
     hx_fill_s8(filter_buf, volume(p.filter), -127, 127);
     macs = (uint64_t)volume(p.output) * (uint64_t)(s->kh * s->kw * s->in_c);

@@ -136,6 +136,17 @@ static void random_cases(hx_tally *tally) {
       int32_t c, magnitude = hx_chance(5) ? 0x7FFFFFFF : (hx_chance(50) ? 1 << 20 : 1 << 12);
       for (c = 0; c < outputs; ++c) bias_buf[c] = hx_range(-magnitude, magnitude);
     }
+    if (hx_chance(15)) { /* unused channels: bias about +-2^30, shift -20 to -31 */
+      int32_t c;
+      for (c = 0; c < outputs; ++c) {
+        if (hx_chance(40)) bias_buf[c] = (hx_chance(50) ? 1 : -1) * ((1 << 30) + hx_range(-256, 256));
+      }
+      if (p.per_channel) {
+        for (c = 0; c < outputs; ++c) {
+          if (hx_chance(40)) shift_buf[c] = hx_range(-31, -20);
+        }
+      }
+    }
     has_bias = !hx_chance(10);
     misalign = hx_chance(75) ? 0 : hx_range(1, 15);
     hx_fill_s8(input_buf, batches * depth + 4, -128, 127);
