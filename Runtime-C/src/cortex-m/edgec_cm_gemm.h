@@ -12,6 +12,7 @@
 #include "edgec_cm_dot.h"
 #include "edgec_cm_dsp.h"
 #include "edgec_cm_fused.h"
+#include "edgec_cm_rows.h"
 
 typedef struct {
   const int8_t *filter; /* [channels][depth] */

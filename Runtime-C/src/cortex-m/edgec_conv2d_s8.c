@@ -5,14 +5,17 @@
  * Four output pixels at a time: each pixel's receptive field is widened into
  * an int16 column with the input offset added (taps in the padding become
  * zeros), then every filter row runs against the four columns in
- * edgec_cm_dot4 (13 instructions per 16 MACs) and the four sums are
- * requantized together. A pointwise convolution's column is its input pixel,
- * and any layer whose taps are whole groups of four (input channels a
- * multiple of four, or a whole kernel row of them) is widened straight from
- * the input; other layers gather the receptive field first.
+ * edgec_cm_block4 (13 instructions per 16 MACs, then six per output to
+ * requantize, edgec_cm_fused.h). A pointwise convolution's column is its
+ * input pixel, and any layer whose taps are whole groups of four (input
+ * channels a multiple of four, or a whole kernel row of them) is widened
+ * straight from the input; other layers gather the receptive field first,
+ * with the zero point in the padding. A layer's last one or two pixels go
+ * through the row loop (edgec_cm_rows.h) instead of a block.
  *
- * Grouped convolutions, filters deeper than EDGEC_CM_MAX_DEPTH (the column
- * buffer lives on the stack) or shallower than four take a plain path.
+ * Grouped convolutions, filters deeper than EDGEC_CM_MAX_DEPTH (the columns
+ * live on the stack) or shallower than four take a plain path; shifts > 0
+ * and clamps narrower than int8 take the block's C requantization.
  */
 #include "edgec/fixedpoint.h"
 #include "edgec/kernels.h"

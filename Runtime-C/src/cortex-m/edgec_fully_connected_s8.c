@@ -2,10 +2,12 @@
  * edgec_fully_connected_s8 (Cortex-M, DSP extension): int8 FULLY_CONNECTED,
  * bit-exact with the portable kernel in both rounding modes.
  *
- * The input row is widened once to int16 with the input offset added; each
- * weight row then runs through edgec_cm_dot1 (LDM, SXTB16, SMLAD: 21
- * instructions per 16 MACs). Four or more batch rows at a time share each
- * weight load instead, through the convolution's four-column core.
+ * The input row is widened once to int16 with the input offset added; every
+ * weight row then runs against it in edgec_cm_rows.h's loops (19
+ * instructions per 16 MACs, the requantization and store fused; depth 8 with
+ * the row in registers). Three or more batch rows at a time share each
+ * weight load instead, through the convolution's four-column block.
+ * Depths the row loops do not take go through edgec_cm_dot1 and C.
  *
  * LiteRT's single-rounding mode, asymmetric weights (filter_offset != 0) and
  * depths outside [4, EDGEC_CM_FC_MAX_DEPTH] take the portable kernel's loop.
