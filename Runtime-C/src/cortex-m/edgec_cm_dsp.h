@@ -31,17 +31,16 @@
 #error "the cortex-m kernels need the DSP extension (Cortex-M4/M7/M33); use the portable kernels"
 #endif
 
-/* The kernels' scratch memory, on the stack: the widened columns (8 bytes per
- * depth element: four columns of int16), a gathered receptive field (1 byte
- * per depth element) and the per-channel requantization records (16 bytes
- * per channel, as many channels at a time as fit). */
+/* The conv/FC kernels' scratch memory, a fixed array on the stack (so that
+ * -fstack-usage measures it): the widened columns (8 bytes per depth element:
+ * four columns of int16; 2 for one FC row), a gathered receptive field (1 byte
+ * per depth element, when in_c is not a multiple of four) and 36 bytes per
+ * output channel (its record, exact-list entry and spare outputs), as many
+ * channels at a time as fit. A layer whose columns leave no room for one
+ * channel takes the plain path. A build may define it smaller: a model's
+ * largest 9·ceil(depth/4) + 9·channels words (fewer chunk the channels). */
 #ifndef EDGEC_CM_SCRATCH_WORDS
 #define EDGEC_CM_SCRATCH_WORDS 1536
-#endif
-
-/* Largest filter depth (kh·kw·in_c) of the column path: 576 is 3x3x64. */
-#ifndef EDGEC_CM_MAX_DEPTH
-#define EDGEC_CM_MAX_DEPTH 576
 #endif
 
 /* Unaligned-tolerant word access (one LDR/STR on ARMv7E-M). */

@@ -13,8 +13,8 @@
  * with the zero point in the padding. A layer's last one or two pixels go
  * through the row loop (edgec_cm_rows.h) instead of a block.
  *
- * Grouped convolutions, filters deeper than EDGEC_CM_MAX_DEPTH (the columns
- * live on the stack) or shallower than four take a plain path; shifts > 0
+ * Grouped convolutions, filters too deep for the stack scratch (about 750
+ * elements, edgec_cm_dsp.h) or shallower than four take a plain path; shifts > 0
  * and clamps narrower than int8 take the block's C requantization.
  */
 #include "edgec/fixedpoint.h"
@@ -203,7 +203,7 @@ void edgec_conv2d_s8(const edgec_conv2d_s8_params *p, const int8_t *input, const
   int8_t *field, *spare;
   int32_t *exact;
   int32_t first, chunk, pixel, slot;
-  if (p->filter.c != p->input.c || depth < 4 || depth > EDGEC_CM_MAX_DEPTH ||
+  if (p->filter.c != p->input.c || depth < 4 || used + 9 > EDGEC_CM_SCRATCH_WORDS ||
       p->input_offset < -127 || p->input_offset > 128) {
     edgec_cm_conv_plain(p, input, filter, bias, output);
     return;

@@ -10,18 +10,14 @@
  * Depths the row loops do not take go through edgec_cm_dot1 and C.
  *
  * LiteRT's single-rounding mode, asymmetric weights (filter_offset != 0) and
- * depths outside [4, EDGEC_CM_FC_MAX_DEPTH] take the portable kernel's loop.
+ * depths below 4 or too deep for the stack scratch (about 3000 elements,
+ * edgec_cm_dsp.h) take the portable kernel's loop.
  */
 #include <string.h>
 
 #include "edgec/fixedpoint.h"
 #include "edgec/kernels.h"
 #include "edgec_cm_gemm.h"
-
-/* The widened input row lives on the stack: 2 bytes per depth element. */
-#ifndef EDGEC_CM_FC_MAX_DEPTH
-#define EDGEC_CM_FC_MAX_DEPTH 2048
-#endif
 
 /* LiteRT's static_cast<int32_t>(round(double(acc) * scale)), as the portable
  * kernel computes it (see there). */
@@ -127,7 +123,8 @@ void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const in
   int8_t *spare;
   int32_t b = 0, first, chunk, slot;
   if (p->rounding != EDGEC_ROUND_DOUBLE || p->filter_offset != 0 || depth < 4 ||
-      depth > EDGEC_CM_FC_MAX_DEPTH || p->input_offset < -127 || p->input_offset > 128) {
+      2 * groups + 9 > EDGEC_CM_SCRATCH_WORDS || p->input_offset < -127 ||
+      p->input_offset > 128) {
     edgec_cm_fc_plain(p, input, filter, bias, output);
     return;
   }
@@ -144,7 +141,7 @@ void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const in
   edgec_cm_gemm_prepare(&g);
   /* Four batch rows at a time while three or more are left: the four-column
    * core costs four rows' work however many it stores. */
-  if (depth <= EDGEC_CM_MAX_DEPTH && p->batches >= 3) {
+  if (8 * groups + 9 <= EDGEC_CM_SCRATCH_WORDS && p->batches >= 3) {
     chunk = edgec_cm_gemm_chunk(&g, 8 * groups);
     exact = (int32_t *)(scratch.words + 7 * chunk);
     spare = (int8_t *)(exact + chunk);

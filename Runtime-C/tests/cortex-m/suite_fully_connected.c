@@ -13,7 +13,7 @@ void edgec_fully_connected_s8_portable(const edgec_fully_connected_s8_params *p,
                                        const int8_t *input, const int8_t *filter,
                                        const int32_t *bias, int8_t *output);
 
-#define MAX_INPUT 16384
+#define MAX_INPUT 32768
 #define MAX_FILTER 98304
 #define MAX_OUTPUT 16384
 #define MAX_CHANNELS 1024
@@ -111,7 +111,7 @@ static void random_cases(hx_tally *tally) {
     if (hx_chance(25)) depth = 8 << hx_range(0, 4); /* the fused row loops' depths */
     int32_t outputs = hx_range(1, 70);
     int has_bias, misalign;
-    if (hx_chance(5)) depth = hx_range(1000, 2100); /* deeper than the stack buffer */
+    if (hx_chance(5)) depth = hx_range(2000, 3300); /* about the stack scratch's limit */
     if ((int64_t)batches * depth > MAX_INPUT || (int64_t)outputs * depth > MAX_FILTER) continue;
     if ((int64_t)batches * depth * outputs > 120000) continue;
     base_params(&p, batches, depth, outputs);
