@@ -64,7 +64,9 @@ public func compile(_ graph: Graph, for target: Target, options: CompileOptions 
     if case .kernel(_, let kernel, _, _) = step { return kernel.cFunction }
     return nil
   }
-  files += try RuntimeSources().files(for: functions, flavour: target.kernels)
+  files += try RuntimeSources().files(for: functions, flavour: target.kernels).map { file in
+    file.0 == "edgec/config.h" ? (file.0, runtimeConfigHeader(graph: graph, program: program, flavour: target.kernels)) : file
+  }
 
   let code: CodeSize
   if options.measureCode, let measured = try measureCodeSize(

@@ -69,6 +69,19 @@ import Testing
     }
   }
 
+  /// The Cortex-M conv/FC scratch is sized to the model's largest layer. For the
+  /// bundled DS-CNN (worked by hand from edgec_cm_dsp.h's layout): first conv
+  /// 64×10×4×1 → 8·10 + 10 + 9·64 = 666 words; pointwise 64×1×1×64 → 8·16 + 9·64
+  /// = 704; FC 12×64 → 2·16 + 9·12 = 140. The largest is 704.
+  @Test func cortexMScratchIsSizedToTheLargestLayer() throws {
+    let fixture = try #require(Fixture.all.first { $0.name == "net_dscnn_int8" })
+    let compilation = try compile(try fixture.graph(), for: try TargetCatalog().load("stm32f746"), options: CompileOptions(measureCode: false))
+    let config = try #require(compilation.files.first { $0.path == "edgec/config.h" })
+    #expect(config.contents.contains("#define EDGEC_CM_SCRATCH_WORDS 704\n"))
+    let host = try compile(try fixture.graph(), for: try TargetCatalog().load("host"), options: CompileOptions(measureCode: false))
+    #expect(host.files.first { $0.path == "edgec/config.h" }?.contents.contains("EDGEC_CM_SCRATCH_WORDS") == false)
+  }
+
   @Test func weightsThatDoNotFitFlashAreRefused() throws {
     let fixture = try #require(Fixture.all.first { $0.name.contains("dscnn") })
     var tiny = try TargetCatalog().load("stm32f746")

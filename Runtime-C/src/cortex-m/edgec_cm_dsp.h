@@ -39,6 +39,7 @@
  * channels at a time as fit. A layer whose columns leave no room for one
  * channel takes the plain path. A build may define it smaller: a model's
  * largest 9·ceil(depth/4) + 9·channels words (fewer chunk the channels). */
+#include "edgec/config.h" /* a compiled model sizes it for its own layers */
 #ifndef EDGEC_CM_SCRATCH_WORDS
 #define EDGEC_CM_SCRATCH_WORDS 1536
 #endif
