@@ -36,21 +36,11 @@ func lowerConv2D(_ context: OpContext) throws -> LoweredOp {
 
   switch arithmetic {
   case .int8:
-    let filterQ = try context.quantization(of: filter)
-    if filterQ.isPerAxis && filterQ.axis != 0 {
-      throw context.error(.invalidGraph, "CONV_2D weights '\(filter.name)' are quantized along axis \(filterQ.axis); TFLite requires axis 0")
-    }
-    let scales = convChannelScales(
-      inputScale: try context.activationScale(input),
-      filterScales: try context.filterScales(filter, channels: outDims.c),
-      outputScale: try context.activationScale(output), channels: outDims.c)
-    let multipliers = try context.requantization(scales, what: "CONV_2D '\(output.name)'")
-    let range = try context.int8ActivationRange(output: output)
+    let q = try context.perChannelRequantization(input: input, filter: filter, output: output, channels: outDims.c, axis: 0)
     let kernel = Conv2DS8Kernel(
       input: inDims, filter: filterDims, output: outDims, window: window,
-      inputOffset: -(try context.int8ZeroPoint(input)), outputOffset: try context.int8ZeroPoint(output),
-      actMin: range.min, actMax: range.max,
-      multipliers: multipliers.map(\.multiplier), shifts: multipliers.map(\.shift))
+      inputOffset: q.inputOffset, outputOffset: q.outputOffset, actMin: q.actMin, actMax: q.actMax,
+      multipliers: q.multipliers, shifts: q.shifts)
     return context.kernel(kernel, inputs: tensors)
   case .float32:
     let range = try context.float32ActivationRange()

@@ -116,3 +116,35 @@ extension OpContext {
     return Int32(zp)
   }
 }
+
+/// The int8 output stage of a per-channel convolution (CONV_2D, DEPTHWISE_CONV_2D):
+/// offsets, activation clamp, and one TFLM multiplier and shift per output channel.
+struct PerChannelRequantization {
+  var inputOffset: Int32, outputOffset: Int32
+  var actMin: Int32, actMax: Int32
+  var multipliers: [Int32], shifts: [Int32]
+}
+
+extension OpContext {
+  /// Computes `PerChannelRequantization` as TFLM's Prepare does, after checking
+  /// the weights are quantized along `axis` (0 for CONV_2D, 3 for depthwise).
+  func perChannelRequantization(
+    input: Tensor, filter: Tensor, output: Tensor, channels: Int, axis: Int
+  ) throws -> PerChannelRequantization {
+    let name = op.kind.name
+    let filterQ = try quantization(of: filter)
+    if filterQ.isPerAxis && filterQ.axis != axis {
+      throw error(.invalidGraph, "\(name) weights '\(filter.name)' are quantized along axis \(filterQ.axis); TFLite requires axis \(axis)")
+    }
+    let scales = convChannelScales(
+      inputScale: try activationScale(input),
+      filterScales: try filterScales(filter, channels: channels),
+      outputScale: try activationScale(output), channels: channels)
+    let multipliers = try requantization(scales, what: "\(name) '\(output.name)'")
+    let range = try int8ActivationRange(output: output)
+    return PerChannelRequantization(
+      inputOffset: -(try int8ZeroPoint(input)), outputOffset: try int8ZeroPoint(output),
+      actMin: range.min, actMax: range.max,
+      multipliers: multipliers.map(\.multiplier), shifts: multipliers.map(\.shift))
+  }
+}
