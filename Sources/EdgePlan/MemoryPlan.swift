@@ -44,10 +44,12 @@ public struct MemoryPlan: Hashable, Sendable {
   public var tensors: [PlannedTensor]
   /// The placement order whose layout won (for reports and `--print-plan`).
   public var placementOrder: PlacementOrder
+  /// How `order` was chosen.
+  public var schedule: ScheduleMethod
 
   public init(
     arenaBytes: Int, lowerBoundBytes: Int, alignment: Int, order: [Int], tensors: [PlannedTensor],
-    placementOrder: PlacementOrder = .bySize
+    placementOrder: PlacementOrder = .bySize, schedule: ScheduleMethod = .stored
   ) {
     self.arenaBytes = arenaBytes
     self.lowerBoundBytes = lowerBoundBytes
@@ -55,7 +57,12 @@ public struct MemoryPlan: Hashable, Sendable {
     self.order = order
     self.tensors = tensors
     self.placementOrder = placementOrder
+    self.schedule = schedule
   }
+
+  /// Arena bytes above the lower bound of this order: what the offsets
+  /// waste. Zero when the layout is optimal for the order.
+  public var fragmentationBytes: Int { arenaBytes - lowerBoundBytes }
 
   /// The entry of tensor `id`, or nil for constants and unused tensors.
   public func entry(for id: TensorID) -> PlannedTensor? {
@@ -67,6 +74,34 @@ public struct MemoryPlan: Hashable, Sendable {
     }
     return low < tensors.count && tensors[low].tensor == id ? tensors[low] : nil
   }
+}
+
+/// Plans the arena for `graph` run in the order `schedule` chose
+/// (`scheduleForMemory` with the same aliases and alignment); the plan
+/// records how the order was chosen. Code generation must then run the ops
+/// in `plan.order`.
+public func planMemory(
+  _ graph: Graph, schedule: MemorySchedule, aliases: [TensorID: TensorID] = [:],
+  alignment: Int = 16
+) throws -> MemoryPlan {
+  var plan = try planMemory(graph, order: schedule.order, aliases: aliases, alignment: alignment)
+  plan.schedule = schedule.method
+  return plan
+}
+
+/// Schedules `graph` for the least peak (`scheduleForMemory`) and plans its
+/// arena in that order — unless the stored order's plan has the smaller
+/// arena, which can happen when the scheduled order's lower bound is lower
+/// but harder to pack (its plan then says `.stored`). Code generation must
+/// run the ops in `plan.order`.
+public func planScheduledMemory(
+  _ graph: Graph, aliases: [TensorID: TensorID] = [:], alignment: Int = 16
+) throws -> MemoryPlan {
+  let schedule = try scheduleForMemory(graph, aliases: aliases, alignment: alignment)
+  let scheduled = try planMemory(graph, schedule: schedule, aliases: aliases, alignment: alignment)
+  guard schedule.order != Array(graph.operators.indices) else { return scheduled }
+  let stored = try planMemory(graph, aliases: aliases, alignment: alignment)
+  return stored.arenaBytes < scheduled.arenaBytes ? stored : scheduled
 }
 
 /// Plans the arena for `graph` run in `order` (default: as stored).
@@ -104,7 +139,8 @@ public func planMemory(
   }
   return MemoryPlan(
     arenaBytes: layout.arenaBytes, lowerBoundBytes: lowerBound(of: requests, alignment: alignment),
-    alignment: alignment, order: steps, tensors: tensors, placementOrder: layout.order)
+    alignment: alignment, order: steps, tensors: tensors, placementOrder: layout.order,
+    schedule: order == nil ? .stored : .given)
 }
 
 /// The buffers `graph` needs, one per tensor or alias group, with sizes

@@ -19,7 +19,9 @@ public struct ArenaLayout: Hashable, Sendable {
 /// The orders in which the greedy assigner may place buffers. Each is a
 /// different guess at which buffers constrain the others most; ties are
 /// broken by size (largest first), first step, id and input position.
-public enum PlacementOrder: String, CaseIterable, Hashable, Sendable {
+/// `.search` is not a greedy order: it marks a layout the branch-and-bound
+/// search (OffsetSearch.swift) found after every greedy order fell short.
+public enum PlacementOrder: String, Hashable, Sendable {
   /// Largest first: TFLite Micro's order. Large buffers placed first leave
   /// holes the small ones fill; small ones placed first fragment the arena.
   case bySize = "size"
@@ -29,10 +31,15 @@ public enum PlacementOrder: String, CaseIterable, Hashable, Sendable {
   case byLifetime = "lifetime"
   /// In execution order: a linear scan, which stacks the buffers of a chain.
   case byStart = "start"
+  /// Found by the search over placement orders.
+  case search = "search"
+
+  /// The greedy orders, in the order `assignOffsets` tries them.
+  public static let greedyOrders: [PlacementOrder] = [.bySize, .byArea, .byLifetime, .byStart]
 
   func key(_ request: BufferRequest, size: Int) -> Int {
     switch self {
-    case .bySize: return -size
+    case .bySize, .search: return -size
     case .byArea: return -size * (request.lastStep - request.firstStep + 1)
     case .byLifetime: return -(request.lastStep - request.firstStep)
     case .byStart: return request.firstStep
@@ -59,14 +66,19 @@ public enum PlacementOrder: String, CaseIterable, Hashable, Sendable {
 ///     the earlier order, so largest-first wins unless another is smaller).
 ///     Different orders fail on different inputs; on seeded random DAGs
 ///     trying all four halves the mean gap to the lower bound.
+///  9. If the best is still above `lowerBound(of:alignment:)`, search over
+///     placement orders (OffsetSearch), for a layout at the bound and then
+///     for any smaller one, each with `searchNodes` partial orders shared
+///     among restarts, and keep what it finds.
 ///
 /// Finding the smallest arena is the dynamic storage allocation problem,
-/// which is NP-hard in general, so this is a heuristic: usually at or a few
-/// percent above `lowerBound(of:alignment:)`, which no layout can beat. A
-/// later issue adds an exact search for small graphs.
+/// which is NP-hard in general, and the lower bound (the most bytes alive at
+/// one step) is not always reachable, so the search is bounded; what is
+/// left above the bound is the plan's reported fragmentation.
 public func assignOffsets(
   _ requests: [BufferRequest], alignment: Int,
-  orders: [PlacementOrder] = PlacementOrder.allCases
+  orders: [PlacementOrder] = PlacementOrder.greedyOrders,
+  searchNodes: Int = defaultOffsetSearchNodes
 ) -> ArenaLayout {
   precondition(alignment >= 1, "alignment must be positive")
   let sizes = requests.map { alignUp($0.bytes, to: alignment) }
@@ -87,8 +99,36 @@ public func assignOffsets(
       alignment: alignment, order: order)
     if best.map({ layout.arenaBytes < $0.arenaBytes }) ?? true { best = layout }
   }
-  return best ?? ArenaLayout(placements: [], arenaBytes: 0, alignment: alignment, order: .bySize)
+  guard let greedy = best else {
+    return ArenaLayout(placements: [], arenaBytes: 0, alignment: alignment, order: .bySize)
+  }
+  let bound = lowerBound(of: requests, alignment: alignment)
+  guard greedy.arenaBytes > bound, searchNodes > 0 else { return greedy }
+  // First look for a layout at the bound itself, where the search prunes
+  // hardest; failing that, for anything below the greedy arena. Each under
+  // every ranking in turn, with an equal share of the nodes.
+  let share = max(1, searchNodes / OffsetSearch.Ranking.allCases.count)
+  var found: (arena: Int, offsets: [Int])?
+  for upperBound in [bound + 1, greedy.arenaBytes] where found == nil {
+    for ranking in OffsetSearch.Ranking.allCases {
+      var search = OffsetSearch(
+        requests: requests, sizes: sizes, nodeLimit: share, ranking: ranking)
+      let limit = found?.arena ?? upperBound
+      if let better = search.run(target: bound, upperBound: limit) { found = better }
+      if let arena = found?.arena, arena <= bound { break }
+    }
+  }
+  guard let found else { return greedy }
+  let placements = requests.indices.map {
+    ArenaLayout.Placement(
+      request: requests[$0], offset: found.offsets[$0], end: found.offsets[$0] + sizes[$0])
+  }
+  return ArenaLayout(
+    placements: placements, arenaBytes: found.arena, alignment: alignment, order: .search)
 }
+
+/// The default number of partial orders the offset search may visit.
+public let defaultOffsetSearchNodes = 4_000
 
 /// Steps 3-6 above for one order: the offset of every request.
 func placeGreedily(

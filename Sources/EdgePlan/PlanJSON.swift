@@ -1,8 +1,9 @@
 import EdgeCore
 
 extension MemoryPlan {
-  /// plan.json: the arena size, the lower bound and every tensor's place,
-  /// tensors sorted by id. Built on EdgeCore's JSON so the bytes are the same
+  /// plan.json: the arena size, the lower bound of the execution order and
+  /// the gap between them, how the order was chosen and the order itself
+  /// (operator indices by step), and every tensor's place, sorted by id. Built on EdgeCore's JSON so the bytes are the same
   /// on every run (fixed key order) and report.json can embed the same value.
   public func json(model: String) -> String {
     jsonValue(model: model).rendered() + "\n"
@@ -13,7 +14,11 @@ extension MemoryPlan {
       ("model", .string(model)),
       ("arena_bytes", .int(arenaBytes)),
       ("lower_bound_bytes", .int(lowerBoundBytes)),
+      ("fragmentation_bytes", .int(fragmentationBytes)),
       ("alignment", .int(alignment)),
+      ("schedule", .string(schedule.rawValue)),
+      ("placement", .string(placementOrder.rawValue)),
+      ("order", .array(order.map { .int($0) })),
       ("tensors", .array(tensors.map(\.jsonValue))),
     ])
   }

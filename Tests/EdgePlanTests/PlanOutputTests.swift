@@ -41,7 +41,11 @@ struct PlanOutputTests {
         "model": "diamond",
         "arena_bytes": 1280,
         "lower_bound_bytes": 1280,
+        "fragmentation_bytes": 0,
         "alignment": 16,
+        "schedule": "stored",
+        "placement": "size",
+        "order": [0, 1, 2, 3],
         "tensors": [
       \(entries.joined(separator: ",\n"))
         ]
@@ -49,6 +53,27 @@ struct PlanOutputTests {
 
       """
     #expect(try diamondPlan().json(model: "diamond") == expected)
+  }
+
+  /// A scheduled plan says how its order was chosen, and the order.
+  @Test func planJSONNamesTheSchedule() throws {
+    var g = GraphBuilder()
+    let x = g.input("x", bytes: 16)
+    let a = g.op(.conv2D, [x], "a", bytes: 160)
+    let b = g.op(.conv2D, [x], "b", bytes: 160)
+    let a2 = g.op(.conv2D, [a], "a2", bytes: 16)
+    let b2 = g.op(.conv2D, [b], "b2", bytes: 16)
+    g.outputs = [g.op(.add, [a2, b2], "c", bytes: 16)]
+    let plan = try planScheduledMemory(g.graph)
+    let lines = plan.json(model: "m").split(separator: "\n").prefix(9).map(String.init)
+    #expect(
+      lines == [
+        "{", "  \"model\": \"m\",", "  \"arena_bytes\": 192,", "  \"lower_bound_bytes\": 192,",
+        "  \"fragmentation_bytes\": 0,", "  \"alignment\": 16,", "  \"schedule\": \"exact\",",
+        "  \"placement\": \"size\",", "  \"order\": [0, 2, 1, 3, 4],",
+      ])
+    #expect(try planMemory(g.graph).lowerBoundBytes == 336)  // x + a + b at step 1
+    #expect(try planMemory(g.graph, order: [0, 2, 1, 3, 4]).schedule == .given)
   }
 
   /// 16 columns of 80 bytes: b fills 0-511, c 512-1023 (500 bytes, 512

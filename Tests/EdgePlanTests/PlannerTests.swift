@@ -151,10 +151,10 @@ struct PlannerTests {
     let requests = [100, 60, 50, 90].enumerated().map { step, bytes in
       BufferRequest(id: step, name: "t\(step)", bytes: bytes, firstStep: step, lastStep: step + 1)
     }
-    let bySize = assignOffsets(requests, alignment: 2, orders: [.bySize])
+    let bySize = assignOffsets(requests, alignment: 2, orders: [.bySize], searchNodes: 0)
     #expect(bySize.placements.map(\.offset) == [0, 100, 160, 0])
     #expect(bySize.arenaBytes == 210)
-    let best = assignOffsets(requests, alignment: 2)
+    let best = assignOffsets(requests, alignment: 2, searchNodes: 0)
     #expect(best.order == .byStart)
     #expect(best.placements.map(\.offset) == [0, 100, 0, 50])
     #expect(best.arenaBytes == 160)

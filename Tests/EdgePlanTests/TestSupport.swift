@@ -68,3 +68,51 @@ extension MemoryPlan {
     tensors.map { [$0.tensor, $0.offset, $0.firstOp, $0.lastOp, $0.aliasOf ?? -1] }
   }
 }
+
+/// A seeded random graph with the aliases the lowering would give it.
+///
+/// 1-2 graph inputs, 1-`maxOps` ops reading up to 3 earlier activations
+/// (half the time the newest one, as in real networks) plus sometimes a
+/// weight; some ops are RESHAPE views (aliases), some write a second output
+/// nobody reads, and some tensors in the middle are graph outputs. A chain
+/// has one input and ops that each read the newest activation only.
+struct RandomCase {
+  var graph: Graph
+  var aliases: [TensorID: TensorID]
+
+  init(_ rng: inout SplitMix64, chain: Bool, maxOps: Int = 40) {
+    var g = GraphBuilder()
+    var activations: [TensorID] = []
+    var aliases: [TensorID: TensorID] = [:]
+    for i in 0..<(chain ? 1 : rng.int(in: 1...2)) {
+      activations.append(g.input("in\(i)", bytes: rng.int(in: 1...100_000)))
+    }
+    for i in 0..<rng.int(in: 1...maxOps) {
+      var reads: [TensorID] = []
+      for _ in 0..<(chain ? 1 : rng.int(in: 1...3)) {
+        let pick = rng.chance(50) ? activations.count - 1 : rng.int(in: 0...(activations.count - 1))
+        if !reads.contains(activations[pick]) { reads.append(activations[pick]) }
+      }
+      if !chain, rng.chance(15) {
+        let source = reads[0]
+        let view = g.op(.reshape, [source], "view\(i)", bytes: g.tensors[source].shape[0])
+        aliases[view] = source
+        activations.append(view)
+        continue
+      }
+      if rng.chance(30) {
+        reads.append(g.tensor("w\(i)", bytes: rng.int(in: 1...1000), constant: true))
+      }
+      let out = g.op(.conv2D, reads, "t\(i)", bytes: rng.int(in: 1...100_000))
+      if !chain, rng.chance(10) {
+        g.operators[g.operators.count - 1].outputs.append(
+          g.tensor("aux\(i)", bytes: rng.int(in: 1...5000)))
+      }
+      if !chain, rng.chance(10) { g.outputs.append(out) }
+      activations.append(out)
+    }
+    if let last = activations.last, !g.outputs.contains(last) { g.outputs.append(last) }
+    self.graph = g.graph
+    self.aliases = aliases
+  }
+}

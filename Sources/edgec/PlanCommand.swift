@@ -1,0 +1,80 @@
+import ArgumentParser
+import EdgeCore
+import EdgePlan
+import EdgeReference
+import EdgeTargets
+import Foundation
+
+struct PlanCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "plan",
+    abstract: "Plan a model's arena and show it: peak, lower bound, schedule, TFLM's arena, an SVG timeline.",
+    discussion: """
+      Compiles nothing. Orders the operators for the least peak of live bytes \
+      (exactly when the search fits its budget, else heuristically; never \
+      worse than the stored order), places every buffer in one arena with the \
+      target's tensor alignment, and prints the arena (the peak), the lower \
+      bound of the chosen order, the fragmentation between them, and the \
+      same for the stored order. RESHAPE views share their tensor's buffer.
+
+      With --svg it draws the timeline: x is the step, y the arena offset, \
+      one box per buffer coloured by kind, the peak marked.
+
+        edgec plan kws_int8.tflite --target stm32f746 --svg plan.svg
+      """)
+
+  @OptionGroup var modelOptions: ModelOptions
+
+  @Option(help: "The chip whose tensor alignment to plan with (see `edgec targets`).")
+  var target: String = "host"
+
+  @Option(help: ArgumentHelp("Write the memory timeline as an SVG picture.", valueName: "file"))
+  var svg: String?
+
+  @Option(help: ArgumentHelp("TFLM figures to compare with, keyed by model file name.", valueName: "file"))
+  var baseline: String = "../shared/baselines/tflm-cmsis-nn-cortex-m7.json"
+
+  @Flag(help: "Print JSON for machines instead of the summary.")
+  var json = false
+
+  func run() throws {
+    try reportingErrors {
+      let graph = try modelOptions.load()
+      let chip = try TargetCatalog().load(target)
+      let aliases = viewAliases(graph)
+      let alignment = chip.tensorAlignment
+      let stored = try planMemory(graph, aliases: aliases, alignment: alignment)
+      let schedule = try scheduleForMemory(graph, aliases: aliases, alignment: alignment)
+      let plan = try planScheduledMemory(graph, aliases: aliases, alignment: alignment)
+      let tflm = TFLMBaseline(modelPath: modelOptions.model, baselinePath: baseline)
+      let file = (modelOptions.model as NSString).lastPathComponent
+      let summary = PlanSummary(
+        model: graph.name, file: file, target: chip.name, plan: plan, stored: stored,
+        schedule: schedule, tflm: tflm)
+      if let svg {
+        let picture = plan.svg(graph: graph, title: summary.title, notes: summary.notes)
+        try writeFile(svg, Array(picture.utf8))
+      }
+      if json {
+        print(summary.json.rendered())
+      } else {
+        print(summary.text(svg: svg), terminator: "")
+      }
+    }
+  }
+
+  /// RESHAPE-style views as the compiler plans them: from the lowering, views
+  /// of constants left out (they point at the constant's array). A model the
+  /// lowering rejects is planned without views, as `edgec inspect` does.
+  func viewAliases(_ graph: Graph) -> [TensorID: TensorID] {
+    guard let program = try? lower(graph, options: LoweringOptions(rounding: modelOptions.rounding))
+    else { return [:] }
+    var aliases: [TensorID: TensorID] = [:]
+    for case .alias(_, let input, let output) in program {
+      var root = input
+      while let next = aliases[root] { root = next }
+      if !graph.tensors[root].isConstant { aliases[output] = input }
+    }
+    return aliases
+  }
+}
