@@ -89,15 +89,17 @@ public func planMemory(
   return plan
 }
 
-/// Schedules `graph` for the least peak (`scheduleForMemory`) and plans its
-/// arena in that order — unless the stored order's plan has the smaller
-/// arena, which can happen when the scheduled order's lower bound is lower
-/// but harder to pack (its plan then says `.stored`). Code generation must
-/// run the ops in `plan.order`.
+/// Schedules `graph` for the least peak (`scheduleForMemory`; see there for
+/// `inPlace`) and plans its arena in that order — unless the stored order's
+/// plan has the smaller arena, which can happen when the scheduled order's
+/// lower bound is lower but harder to pack (the plan then says `.stored`).
+/// Code generation must run the ops in `plan.order`.
 public func planScheduledMemory(
-  _ graph: Graph, aliases: [TensorID: TensorID] = [:], alignment: Int = 16
+  _ graph: Graph, aliases: [TensorID: TensorID] = [:], inPlace: Set<TensorID> = [],
+  alignment: Int = 16
 ) throws -> MemoryPlan {
-  let schedule = try scheduleForMemory(graph, aliases: aliases, alignment: alignment)
+  let schedule = try scheduleForMemory(
+    graph, aliases: aliases, inPlace: inPlace, alignment: alignment)
   let scheduled = try planMemory(graph, schedule: schedule, aliases: aliases, alignment: alignment)
   guard schedule.order != Array(graph.operators.indices) else { return scheduled }
   let stored = try planMemory(graph, aliases: aliases, alignment: alignment)

@@ -101,7 +101,6 @@ struct OffsetSearch {
     self.priority = priority
   }
 
-
   /// The offsets of a layout whose arena is below `upperBound`, as low as
   /// the search could take it (stopping at `target`), or nil if it found none.
   mutating func run(target: Int, upperBound: Int) -> (arena: Int, offsets: [Int])? {

@@ -3,8 +3,9 @@ import EdgeCore
 extension MemoryPlan {
   /// plan.json: the arena size, the lower bound of the execution order and
   /// the gap between them, how the order was chosen and the order itself
-  /// (operator indices by step), and every tensor's place, sorted by id. Built on EdgeCore's JSON so the bytes are the same
-  /// on every run (fixed key order) and report.json can embed the same value.
+  /// (operator indices by step), and every tensor's place, sorted by id.
+  /// Built on EdgeCore's JSON so the bytes are the same on every run (fixed
+  /// key order) and report.json can embed the same value.
   public func json(model: String) -> String {
     jsonValue(model: model).rendered() + "\n"
   }

@@ -66,7 +66,9 @@ struct SVGCanvas {
 
   /// Title and notes, grid, axes, tick labels, op names.
   mutating func drawFrame(title: String, notes: [String]) {
-    add("<rect class=\"background\" x=\"0\" y=\"0\" width=\"\(n(width))\" height=\"\(n(height))\" fill=\"#ffffff\"/>")
+    add(
+      "<rect class=\"background\" x=\"0\" y=\"0\" width=\"\(n(width))\" height=\"\(n(height))\" fill=\"#ffffff\"/>"
+    )
     text(title, x: left, y: 30, size: 18, extra: " font-weight=\"bold\"")
     for (index, note) in notes.enumerated() {
       text(note, x: left, y: 52 + 16 * Double(index), size: 12, extra: " fill=\"#444444\"")

@@ -42,9 +42,12 @@ extension SVGCanvas {
       let size = SVGText.bytes(buffer.bytes, limit: characters)
       if h >= 28, let name {
         text(name, x: center, y: y0 + h / 2 - 2, anchor: "middle", extra: halo)
-        if let size { text(size, x: center, y: y0 + h / 2 + 11, size: 10, anchor: "middle", extra: halo) }
-      } else if let size, let both = SVGText.shortName(
-        buffer.name, limit: characters - size.count - 1), h < 28
+        if let size {
+          text(size, x: center, y: y0 + h / 2 + 11, size: 10, anchor: "middle", extra: halo)
+        }
+      } else if let size,
+        let both = SVGText.shortName(
+          buffer.name, limit: characters - size.count - 1), h < 28
       {
         text(both + " " + size, x: center, y: y0 + h / 2 + 4, anchor: "middle", extra: halo)
       } else if name == nil, h > w, let upright = uprightLabel(buffer, length: h) {
@@ -132,7 +135,10 @@ extension SVGCanvas {
       row += 20
     }
     let samples: [(String, String)] = [
-      ("stroke=\"#d62728\" stroke-width=\"1.5\" stroke-dasharray=\"6 3\"", "arena (this plan's peak)"),
+      (
+        "stroke=\"#d62728\" stroke-width=\"1.5\" stroke-dasharray=\"6 3\"",
+        "arena (this plan's peak)"
+      ),
       ("stroke=\"#7f0000\" stroke-width=\"1\" stroke-dasharray=\"2 2\"", "lower bound"),
       ("stroke=\"#222222\" stroke-width=\"1.5\"", "bytes alive at each step"),
     ]

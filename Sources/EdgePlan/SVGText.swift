@@ -49,7 +49,8 @@ enum SVGText {
   /// layer alone ("activation_3"), then the last of these cut at the front
   /// ("…ivation_3") if at least 8 characters fit.
   static func shortName(_ name: String, limit: Int) -> String? {
-    let first = name.split(separator: ";", omittingEmptySubsequences: false).first.map(String.init)
+    let first =
+      name.split(separator: ";", omittingEmptySubsequences: false).first.map(String.init)
       ?? name
     let parts = first.split(separator: "/").map(String.init)
     var candidates = [first]

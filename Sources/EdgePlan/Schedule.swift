@@ -26,7 +26,9 @@ public struct MemorySchedule: Hashable, Sendable {
   /// Partial orders the search kept (its work, for reports and tuning).
   public var states: Int
 
-  public init(order: [Int], method: ScheduleMethod, peakBytes: Int, storedPeakBytes: Int, states: Int) {
+  public init(
+    order: [Int], method: ScheduleMethod, peakBytes: Int, storedPeakBytes: Int, states: Int
+  ) {
     self.order = order
     self.method = method
     self.peakBytes = peakBytes
@@ -40,7 +42,10 @@ public let defaultScheduleStateBudget = 100_000
 
 /// Chooses the topological order of `graph` whose peak of simultaneously live
 /// bytes is lowest, under the lifetime rules and alias groups of `planMemory`
-/// (pass the same `aliases` and `alignment`).
+/// (pass the same `aliases` and `alignment`). `inPlace` names the alias
+/// members whose producer writes over the bytes it reads (an element-wise op
+/// reusing a dying input) rather than viewing them: the other readers of
+/// those bytes are kept before it.
 ///
 /// The search runs the ops one step at a time over sets of executed ops: the
 /// bytes alive at a step depend only on which ops ran before and which runs
@@ -64,13 +69,14 @@ public let defaultScheduleStateBudget = 100_000
 /// nothing without a reason. Deterministic: sets are visited in the order
 /// they were first reached, ops by index.
 public func scheduleForMemory(
-  _ graph: Graph, aliases: [TensorID: TensorID] = [:], alignment: Int = 16,
-  stateBudget: Int = defaultScheduleStateBudget
+  _ graph: Graph, aliases: [TensorID: TensorID] = [:], inPlace: Set<TensorID> = [],
+  alignment: Int = 16, stateBudget: Int = defaultScheduleStateBudget
 ) throws -> MemorySchedule {
   guard alignment > 0, alignment & (alignment - 1) == 0 else {
     throw EdgeError(.invalidInput, "alignment \(alignment) is not a positive power of two")
   }
-  let problem = try ScheduleProblem(graph, aliases: aliases, alignment: alignment)
+  let problem = try ScheduleProblem(
+    graph, aliases: aliases, inPlace: inPlace, alignment: alignment)
   let count = problem.opCount
   let stored = Array(0..<count)
   let storedPeak = problem.peak(of: stored)
@@ -109,8 +115,11 @@ private func searchOrders(_ problem: ScheduleProblem, width: Int, below threshol
 {
   let count = problem.opCount
   var steps: [[SearchNode]] = [
-    [SearchNode(
-      executed: OpSet(capacity: count), peak: 0, resident: problem.initialBytes, parent: -1, op: -1)]
+    [
+      SearchNode(
+        executed: OpSet(capacity: count), peak: 0, resident: problem.initialBytes, parent: -1,
+        op: -1)
+    ]
   ]
   var pruned = false
   var states = 1

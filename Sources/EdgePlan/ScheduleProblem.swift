@@ -87,8 +87,11 @@ struct ScheduleProblem {
   /// only (planMemory gives them the lifetime [0, 0]).
   var stepZeroOnlyBytes = 0
 
-  /// Throws the errors `planMemory` throws for the same graph and aliases.
-  init(_ graph: Graph, aliases: [TensorID: TensorID], alignment: Int) throws {
+  /// Throws the errors `planMemory` throws for the same graph and aliases,
+  /// and one for an in-place write the stored order runs too early.
+  init(
+    _ graph: Graph, aliases: [TensorID: TensorID], inPlace: Set<TensorID> = [], alignment: Int
+  ) throws {
     _ = try tensorLifetimes(in: graph)  // validates tensors and the stored order
     let roots = try aliasRoots(aliases, in: graph)
     opCount = graph.operators.count
@@ -129,6 +132,8 @@ struct ScheduleProblem {
         if let writer = producer[id], writer != opIndex { predecessors[opIndex].insert(writer) }
       }
     }
+    try orderInPlaceWrites(
+      inPlace, graph, aliases: aliases, producer: producer, consumers: consumers)
     for (id, tensor) in graph.tensors.enumerated() where !tensor.isConstant {
       let written = producer[id]
       let readers = consumers[id]
@@ -154,6 +159,44 @@ struct ScheduleProblem {
       if buffer.startsAlive {
         initialBytes += buffer.bytes
         if buffer.users.isEmpty && !buffer.staysAlive { stepZeroOnlyBytes += buffer.bytes }
+      }
+    }
+  }
+
+  /// A view (RESHAPE) leaves its bytes as they are, so its tensor's other
+  /// readers may run before or after it. An op that writes its output over
+  /// an input instead (`inPlace` holds such outputs, each an alias of the
+  /// input it overwrites) destroys the input and every tensor sharing its
+  /// bytes up the alias chain: all their other readers must run first.
+  private mutating func orderInPlaceWrites(
+    _ inPlace: Set<TensorID>, _ graph: Graph, aliases: [TensorID: TensorID], producer: [Int?],
+    consumers: [[Int]]
+  ) throws {
+    for member in inPlace.sorted() {
+      guard graph.tensors.indices.contains(member), let writer = producer[member],
+        var overwritten = aliases[member]
+      else {
+        throw EdgeError(
+          .invalidGraph,
+          "is marked as written in place, but no op writes it or it is not an alias of an input",
+          at: location(of: member, in: graph))
+      }
+      while true {
+        for reader in consumers[overwritten] where reader != writer {
+          // The stored order must already be safe: it is what runs when
+          // nothing is reordered.
+          guard reader < writer else {
+            throw EdgeError(
+              .invalidGraph,
+              "is overwritten in place by \(graph.describe(op: writer)) before"
+                + " \(graph.describe(op: reader)) reads it; write in place only over an input"
+                + " that no later op reads",
+              at: location(of: overwritten, in: graph))
+          }
+          predecessors[writer].insert(reader)
+        }
+        guard let next = aliases[overwritten] else { break }
+        overwritten = next
       }
     }
   }

@@ -8,7 +8,8 @@ import Foundation
 struct PlanCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "plan",
-    abstract: "Plan a model's arena and show it: peak, lower bound, schedule, TFLM's arena, an SVG timeline.",
+    abstract:
+      "Plan a model's arena and show it: peak, lower bound, schedule, TFLM's arena, an SVG timeline.",
     discussion: """
       Compiles nothing. Orders the operators for the least peak of live bytes \
       (exactly when the search fits its budget, else heuristically; never \
@@ -31,7 +32,9 @@ struct PlanCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Write the memory timeline as an SVG picture.", valueName: "file"))
   var svg: String?
 
-  @Option(help: ArgumentHelp("TFLM figures to compare with, keyed by model file name.", valueName: "file"))
+  @Option(
+    help: ArgumentHelp("TFLM figures to compare with, keyed by model file name.", valueName: "file")
+  )
   var baseline: String = "../shared/baselines/tflm-cmsis-nn-cortex-m7.json"
 
   @Flag(help: "Print JSON for machines instead of the summary.")
@@ -47,9 +50,8 @@ struct PlanCommand: ParsableCommand {
       let schedule = try scheduleForMemory(graph, aliases: aliases, alignment: alignment)
       let plan = try planScheduledMemory(graph, aliases: aliases, alignment: alignment)
       let tflm = TFLMBaseline(modelPath: modelOptions.model, baselinePath: baseline)
-      let file = (modelOptions.model as NSString).lastPathComponent
       let summary = PlanSummary(
-        model: graph.name, file: file, target: chip.name, plan: plan, stored: stored,
+        model: graph.name, file: modelOptions.model, target: chip.name, plan: plan, stored: stored,
         schedule: schedule, tflm: tflm)
       if let svg {
         let picture = plan.svg(graph: graph, title: summary.title, notes: summary.notes)

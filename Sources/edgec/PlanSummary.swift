@@ -5,6 +5,7 @@ import EdgePlan
 /// TFLM's arena, as text, as JSON and as the SVG's title lines.
 struct PlanSummary {
   let model: String
+  /// The model file as the user named it.
   let file: String
   let target: String
   let plan: MemoryPlan
@@ -41,21 +42,28 @@ struct PlanSummary {
     func row(_ label: String, _ value: String) -> String {
       label.padding(toLength: 22, withPad: " ", startingAt: 0) + value + "\n"
     }
-    var out = "plan \(model) (\(file)) for \(target): \(plan.order.count) ops, alignment \(plan.alignment) B\n"
+    var out =
+      "plan \(model) (\(file)) for \(target): \(plan.order.count) ops, alignment \(plan.alignment) B\n"
     out += row("  arena (peak)", "\(grouped(plan.arenaBytes)) B")
     out += row("  lower bound", "\(grouped(plan.lowerBoundBytes)) B")
-    out += row("  fragmentation", "\(grouped(plan.fragmentationBytes)) B (placed by \(plan.placementOrder.rawValue))")
+    out += row(
+      "  fragmentation",
+      "\(grouped(plan.fragmentationBytes)) B (placed by \(plan.placementOrder.rawValue))")
     let how: String
     switch schedule.method {
     case .exact where schedule.states == 0:
       how = "no search needed: the stored order's peak is one op's own inputs and outputs"
     case .exact: how = "exact search, \(grouped(schedule.states)) sets of ops"
-    case .heuristic: how = "heuristic (search budget exceeded), \(grouped(schedule.states)) sets of ops"
+    case .heuristic:
+      how = "heuristic (search budget exceeded), \(grouped(schedule.states)) sets of ops"
     case .stored, .given: how = "not searched"
     }
-    out += row("  schedule", "\(plan.schedule.rawValue): \(movedSteps) of \(plan.order.count) steps reordered (\(how))")
     out += row(
-      "  stored order", "arena \(grouped(stored.arenaBytes)) B, lower bound \(grouped(stored.lowerBoundBytes)) B")
+      "  schedule",
+      "\(plan.schedule.rawValue): \(movedSteps) of \(plan.order.count) steps reordered (\(how))")
+    out += row(
+      "  stored order",
+      "arena \(grouped(stored.arenaBytes)) B, lower bound \(grouped(stored.lowerBoundBytes)) B")
     if let tflmArena = tflm.arenaBytes, let saving = tflm.saving(for: plan.arenaBytes) {
       out += row("  TFLM arena", "\(grouped(tflmArena)) B (\(tflm.note))")
       out += row("  saving", "\(saving)% of TFLM's arena")

@@ -92,7 +92,8 @@ struct PlanSVGTests {
     let (graph, plan) = try diamond()
     // Steps: a+b, a+b+c, a+c+d, d(+e) — reserved sizes 256, 512, 512, 256.
     #expect(plan.liveBytesPerStep(in: graph) == [768, 1280, 1024, 256])
-    #expect(plan.timelineBuffers(in: graph).map(\.kind) == [.input, .activation, .activation, .output])
+    #expect(
+      plan.timelineBuffers(in: graph).map(\.kind) == [.input, .activation, .activation, .output])
     #expect(plan.timelineBuffers(in: graph)[3].members == [3, 4])
   }
 

@@ -81,6 +81,39 @@ struct ScheduleTests {
     #expect(try planMemory(g.graph, alignment: 1).lowerBoundBytes == 210)
   }
 
+  /// x(100) is read by op0 (r, 100 bytes, kept to the end) and overwritten
+  /// in place by op1 (m = logistic(x)), whose branch holds 300 bytes (p) before
+  /// shrinking to q. Were m a view, running op1's branch before op0 would
+  /// keep r out of it: peak x + p + q = 405 instead of x + r + p = 500. But
+  /// op1 destroys x, so op0 must read it first, and the stored order stays.
+  @Test func inPlaceWritesWaitForTheOtherReaders() throws {
+    var g = GraphBuilder()
+    let x = g.input("x", bytes: 100)
+    let r = g.op(.conv2D, [x], "r", bytes: 100)
+    let m = g.op(.logistic, [x], "m", bytes: 100)
+    let p = g.op(.conv2D, [m], "p", bytes: 300)
+    let q = g.op(.averagePool2D, [p], "q", bytes: 5)
+    g.outputs = [g.op(.add, [r, q], "out", bytes: 5)]
+    let asView = try scheduleForMemory(g.graph, aliases: [m: x], alignment: 1)
+    #expect(asView.order == [1, 2, 3, 0, 4])
+    #expect(asView.peakBytes == 405)
+    let inPlace = try scheduleForMemory(g.graph, aliases: [m: x], inPlace: [m], alignment: 1)
+    #expect(inPlace.order == [0, 1, 2, 3, 4])
+    #expect(inPlace.peakBytes == 500)
+    #expect(inPlace.method == .exact)
+
+    // A stored order that reads x after op1 has overwritten it is an error.
+    var swapped = g
+    swapped.operators.swapAt(0, 1)
+    #expect {
+      try scheduleForMemory(swapped.graph, aliases: [m: x], inPlace: [m], alignment: 1)
+    } throws: { error in
+      (error as? EdgeError)?.message
+        == "is overwritten in place by op 0 (LOGISTIC) before op 1 (CONV_2D) reads it;"
+        + " write in place only over an input that no later op reads"
+    }
+  }
+
   /// Brute force over every topological order of small random DAGs (up to
   /// nine ops; aliases, unread outputs and graph outputs in the middle
   /// included): the search finds the least peak, and its order has it.
