@@ -31,7 +31,17 @@ public struct RuntimeSources: Sendable {
       guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: "\(root)/\($0)") }) else {
         throw EdgeError(.environment, "the runtime has no source for kernel \(function) (looked in \(root)/src/portable)")
       }
-      result.append(("edgec/\(function).c", try read(path)))
+      let portable = "src/portable/\(function).c"
+      if path != portable, flavour == "cortex-m", FileManager.default.fileExists(atPath: "\(root)/\(portable)") {
+        // The output must also build with a host compiler (simulation, CI's
+        // strict gcc/clang checks), which has no DSP extension: carry the
+        // portable kernel, bit-exact with the DSP one, as the fallback.
+        result.append((
+          "edgec/\(function).c",
+          "#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP\n\(try read(path))\n#else\n\(try read(portable))\n#endif\n"))
+      } else {
+        result.append(("edgec/\(function).c", try read(path)))
+      }
     }
     return result
   }

@@ -30,6 +30,17 @@ import Testing
     }
   }
 
+  /// Output for a DSP chip still builds on the host (the portable kernels are
+  /// the fallback when the compiler has no DSP extension).
+  @Test(arguments: Fixture.all.filter { $0.name.hasPrefix("net_") })
+  func cortexMOutputCompilesStrictlyOnTheHost(_ fixture: Fixture) throws {
+    let compilation = try compile(try fixture.graph(), for: try TargetCatalog().load("stm32f746"), options: CompileOptions(measureCode: false))
+    for compiler in ["gcc", "clang"] where ProcessRunner.which(compiler) != nil {
+      let errors = try compileErrors(compilation, compiler: compiler, flags: [])
+      #expect(errors == nil, "\(fixture.name) with \(compiler):\n\(errors ?? "")")
+    }
+  }
+
   @Test(arguments: Fixture.all.filter { $0.name.contains("dscnn") || $0.name.contains("resnet") || $0.name.contains("autoencoder") })
   func compilesStrictlyForCortexM7(_ fixture: Fixture) throws {
     let target = try TargetCatalog().load("stm32f746")
