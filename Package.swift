@@ -15,21 +15,25 @@ let package = Package(
   targets: [
     .target(name: "EdgeCore"),
     .target(name: "EdgeImport", dependencies: ["EdgeCore"]),
+    .target(name: "EdgePasses", dependencies: ["EdgeCore"]),
     .target(name: "EdgePlan", dependencies: ["EdgeCore"]),
     .target(name: "EdgeReference", dependencies: ["EdgeCore"]),
     .target(name: "EdgeTargets", dependencies: ["EdgeCore"]),
     .target(
       name: "EdgeCodegen",
-      dependencies: ["EdgeCore", "EdgePlan", "EdgeReference", "EdgeTargets"]),
+      dependencies: ["EdgeCore", "EdgePasses", "EdgePlan", "EdgeReference", "EdgeTargets"]),
     .executableTarget(
       name: "edgec",
       dependencies: [
-        "EdgeCore", "EdgeImport", "EdgePlan", "EdgeReference", "EdgeCodegen", "EdgeTargets",
+        "EdgeCore", "EdgeImport", "EdgePasses", "EdgePlan", "EdgeReference", "EdgeCodegen", "EdgeTargets",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(name: "EdgeCoreTests", dependencies: ["EdgeCore"]),
     .testTarget(name: "EdgeImportTests", dependencies: ["EdgeCore", "EdgeImport"]),
     .testTarget(name: "EdgePlanTests", dependencies: ["EdgeCore", "EdgePlan"]),
+    .testTarget(
+      name: "EdgePassesTests",
+      dependencies: ["EdgeCore", "EdgeImport", "EdgePasses", "EdgeReference"]),
     .testTarget(
       name: "EdgeReferenceTests", dependencies: ["EdgeCore", "EdgeImport", "EdgeReference"]),
     .testTarget(
@@ -40,7 +44,7 @@ let package = Package(
     .testTarget(
       name: "EndToEndTests",
       dependencies: [
-        "EdgeCore", "EdgeImport", "EdgePlan", "EdgeReference", "EdgeCodegen", "EdgeTargets",
+        "EdgeCore", "EdgeImport", "EdgePasses", "EdgePlan", "EdgeReference", "EdgeCodegen", "EdgeTargets",
       ]),
   ],
   swiftLanguageModes: [.v5]

@@ -1,4 +1,5 @@
 import EdgeCore
+import EdgePasses
 import EdgePlan
 import EdgeReference
 import EdgeTargets
@@ -17,8 +18,12 @@ public struct CompileReport: Sendable {
   public let model: String
   public let target: String
   public let arenaBytes: Int
-  /// Every byte of RAM the model needs: the arena (with inputs and outputs),
-  /// scratch and persistent state — what compares with TFLM's arena.
+  /// The RAM the model's data needs: the arena, which holds the inputs,
+  /// outputs, activations and every kernel's scratch — what compares with
+  /// TFLM's arena (which holds CMSIS-NN's scratch the same way). The kernels'
+  /// call frames live on the application's stack like TFLM's do; they are
+  /// measured and reported apart (kernel_stack_bytes, checked against the
+  /// target's stack reserve).
   public let peakSRAMBytes: Int
   public let lowerBoundBytes: Int
   public let weightsBytes: Int
@@ -32,15 +37,21 @@ public struct CompileReport: Sendable {
   public let rounding: Rounding
   /// The region of the arena, stack, weights and code (set by `compile`).
   public var placement: MemoryPlacement?
+  public let passes: [PassRecord]
+  public let scratch: [PlannedScratch]
+  public let schedule: ScheduleMethod
 
-  init(graph: Graph, program: [LoweredOp], plan: MemoryPlan, target: Target, weightsBytes: Int, code: CodeSize, options: CompileOptions) {
+  init(
+    graph: Graph, passes: [PassRecord], program: [LoweredOp], plan: MemoryPlan, target: Target, weightsBytes: Int,
+    code: CodeSize, options: CompileOptions
+  ) {
     model = graph.name
     self.target = target.name
     arenaBytes = plan.arenaBytes
-    // Kernel scratch on the stack is RAM the model needs like the arena is;
-    // counting it keeps the comparison with TFLM (whose scratch lives in its
-    // arena) fair. The stack reserve itself is reported apart.
-    peakSRAMBytes = plan.arenaBytes + (code.stackBytes ?? 0)
+    peakSRAMBytes = plan.arenaBytes
+    self.passes = passes
+    scratch = plan.scratch
+    schedule = plan.schedule
     lowerBoundBytes = plan.lowerBoundBytes
     self.weightsBytes = weightsBytes
     self.code = code
@@ -78,6 +89,12 @@ public struct CompileReport: Sendable {
       ("arena_bytes", .int(arenaBytes)),
       ("lower_bound_bytes", .int(lowerBoundBytes)),
       ("kernel_stack_bytes", code.stackBytes.map { .int($0) } ?? .null),
+      ("sram_with_kernel_stack_bytes", code.stackBytes.map { .int(arenaBytes + $0) } ?? .null),
+      ("scratch_granted_bytes", .int(scratch.map(\.bytes).max() ?? 0)),
+      ("scratch_kernels_at_full_speed", .int(scratch.filter { $0.bytes >= $0.requestedBytes }.count)),
+      ("scratch_kernels", .int(scratch.count)),
+      ("schedule", .string(schedule.rawValue)),
+      ("passes", .array(passes.map { .object([("name", .string($0.name)), ("rewrites", .int($0.rewrites))]) })),
       ("persistent_bytes", .int(0)),
       ("stack_reserve_bytes", .int(stackReserveBytes)),
       ("weights_bytes", .int(weightsBytes)),

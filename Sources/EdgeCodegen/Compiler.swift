@@ -1,4 +1,5 @@
 import EdgeCore
+import EdgePasses
 import EdgePlan
 import EdgeReference
 import EdgeTargets
@@ -18,6 +19,8 @@ public struct CompileOptions: Sendable {
   /// Emit `EDGEC_PROFILE(op)` hooks (empty unless the build defines them) on
   /// entering invoke and after every kernel, for per-layer instruction counts.
   public var profileHooks = false
+  /// The graph passes to run before lowering (EdgePasses).
+  public var passes = PassManager.standard
 
   public init(rounding: Rounding = .tflm, measureCode: Bool = true, sourceName: String = "") {
     self.rounding = rounding
@@ -29,7 +32,9 @@ public struct CompileOptions: Sendable {
 /// Everything `edgec compile` produces, in memory, so that nothing reaches
 /// the disk unless the whole compilation succeeded.
 public struct Compilation: Sendable {
+  /// The graph after the passes: what the program and the plan describe.
   public let graph: Graph
+  public let passes: [PassRecord]
   public let program: [LoweredOp]
   public let plan: MemoryPlan
   public let target: Target
@@ -38,13 +43,18 @@ public struct Compilation: Sendable {
   public let report: CompileReport
 }
 
-/// The pipeline after import: lower → plan → emit → measure → check the fit.
-public func compile(_ graph: Graph, for target: Target, options: CompileOptions = CompileOptions())
+/// The pipeline after import: passes → lower → plan → emit → measure → check the fit.
+public func compile(_ imported: Graph, for target: Target, options: CompileOptions = CompileOptions())
   throws -> Compilation
 {
-  let program = try lower(graph, options: LoweringOptions(rounding: options.rounding))
-  let plan = try planMemory(
-    graph, aliases: StorageMap.aliases(of: program, in: graph), alignment: target.tensorAlignment)
+  // Lowering the model as imported first reports what edgec cannot compile
+  // with the model's own op indices, before a pass renumbers them (lowering
+  // only prepares parameters: milliseconds).
+  let lowering = LoweringOptions(rounding: options.rounding)
+  _ = try lower(imported, options: lowering)
+  let (graph, passes) = try options.passes.run(imported)
+  let program = try lower(graph, options: lowering)
+  let plan = try planProgramMemory(graph: graph, program: program, target: target)
   // The planner's post-condition, checked on every compilation: a wrong plan
   // would silently corrupt activations on the device.
   if let (a, b) = overlaps(in: plan).first {
@@ -79,7 +89,7 @@ public func compile(_ graph: Graph, for target: Target, options: CompileOptions 
   } else {
     code = CodeSize(bytes: estimatedCodeBytes(functions: functions), stackBytes: nil, method: "estimated (\(target.cc) not available)")
   }
-  var report = CompileReport(graph: graph, program: program, plan: plan, target: target, weightsBytes: map.weightBytes, code: code, options: options)
+  var report = CompileReport(graph: graph, passes: passes, program: program, plan: plan, target: target, weightsBytes: map.weightBytes, code: code, options: options)
   try checkFit(report, target: target)
   // Where each part goes among the target's regions (MemoryRegions.swift);
   // stricter than the totals above: the arena must fit one region or a run
@@ -89,7 +99,8 @@ public func compile(_ graph: Graph, for target: Target, options: CompileOptions 
     weightsBytes: report.weightsBytes, codeBytes: report.code.bytes)
   files.append(("plan.json", plan.json(model: graph.name)))
   files.append(("report.json", report.json.rendered() + "\n"))
-  return Compilation(graph: graph, program: program, plan: plan, target: target, files: files, report: report)
+  return Compilation(
+    graph: graph, passes: passes, program: program, plan: plan, target: target, files: files, report: report)
 }
 
 /// A rough size when the target compiler is missing: a fixed cost per distinct

@@ -111,7 +111,10 @@ struct ModelEmitter {
     lines.append("static uint8_t \(name)_arena[\(macro)_ARENA_BYTES] EDGEC_ALIGNED(16)\(arenaAttribute);\n")
     lines += profileMacro
     var calls: [String] = []
-    for step in map.program {
+    // The program in the plan's execution order (the scheduler may have
+    // moved ops; the plan's lifetimes hold for this order only).
+    let byOp = Dictionary(map.program.map { ($0.opIndex, $0) }, uniquingKeysWith: { first, _ in first })
+    for step in map.plan.order.compactMap({ byOp[$0] }) {
       let op = graph.operators[step.opIndex]
       let title = "op \(step.opIndex): \(op.kind.name) -> '\(op.outputs.first.map { graph.tensors[$0].name } ?? "")'"
       switch step {
@@ -122,7 +125,7 @@ struct ModelEmitter {
         lines.append(CSyntax.comment(title))
         lines += parameterDefinitions(kernel, prefix: "op\(index)")
         calls.append("  " + CSyntax.comment(title))
-        calls += try call(kernel, prefix: "op\(index)", inputs: inputs, outputs: outputs)
+        calls += try call(kernel, prefix: "op\(index)", inputs: inputs, outputs: outputs, scratch: map.plan.scratch(for: index))
         if profileHooks { calls.append("  EDGEC_PROFILE(\(index));") }
       }
     }
@@ -194,12 +197,17 @@ struct ModelEmitter {
   }
 
   /// `edgec_x(&opN_params, in..., out...);` with pointers into the arena or weights.
-  func call(_ kernel: any PreparedKernel, prefix: String, inputs: [TensorID?], outputs: [TensorID]) throws -> [String] {
+  func call(
+    _ kernel: any PreparedKernel, prefix: String, inputs: [TensorID?], outputs: [TensorID], scratch: PlannedScratch?
+  ) throws -> [String] {
     let ins = try inputs.map { id -> String in
       guard let id else { return "NULL" }
       return try pointerExpression(id, mutable: false, typed: !kernel.takesInputArray)
     }
     let outs = try outputs.map { try pointerExpression($0, mutable: true, typed: true) }
+    // Working memory from the arena, free during this step (plan.json's scratch).
+    let scratchArguments =
+      !kernel.takesScratch ? [] : scratch.map { ["(\(name)_arena + \($0.offset))", "\($0.bytes)"] } ?? ["NULL", "0"]
     if kernel.takesInputArray {
       return [
         "  {",
@@ -208,7 +216,7 @@ struct ModelEmitter {
         "  }",
       ]
     }
-    return ["  \(kernel.cFunction)(&\(prefix)_params, \((ins + outs).joined(separator: ", ")));"]
+    return ["  \(kernel.cFunction)(&\(prefix)_params, \((ins + outs + scratchArguments).joined(separator: ", ")));"]
   }
 
   /// The C expression for tensor `id`'s data.

@@ -59,10 +59,14 @@ public struct Conv2DOptions: Hashable, Sendable {
   public var padding: Padding
   public var strideH: Int, strideW: Int
   public var dilationH: Int, dilationW: Int
+  /// The convolution's own activation (before any fused residual ADD).
   public var activation: FusedActivation
+  /// Set by the residual-fusion pass: the operator also adds a skip tensor
+  /// (its input 3) and its output is the ADD's output. Never set by import.
+  public var residual: ResidualAdd?
   public init(
     padding: Padding, strideH: Int, strideW: Int, dilationH: Int = 1, dilationW: Int = 1,
-    activation: FusedActivation = .none
+    activation: FusedActivation = .none, residual: ResidualAdd? = nil
   ) {
     self.padding = padding
     self.strideH = strideH
@@ -70,6 +74,30 @@ public struct Conv2DOptions: Hashable, Sendable {
     self.dilationH = dilationH
     self.dilationW = dilationW
     self.activation = activation
+    self.residual = residual
+  }
+}
+
+/// An int8 ADD of a convolution's output and a skip tensor of the same shape,
+/// fused into the convolution (ResNet and MobileNetV2 blocks). The
+/// convolution's own output no longer exists as a tensor, so its type and
+/// quantization — which the ADD's arithmetic needs — are kept here.
+public struct ResidualAdd: Hashable, Sendable {
+  public var convOutputType: DataType
+  public var convOutputQuantization: Quantization
+  /// The ADD's fused activation.
+  public var activation: FusedActivation
+  /// The name the convolution's output had, for reports and dumps.
+  public var convOutputName: String
+
+  public init(
+    convOutputType: DataType, convOutputQuantization: Quantization, activation: FusedActivation,
+    convOutputName: String
+  ) {
+    self.convOutputType = convOutputType
+    self.convOutputQuantization = convOutputQuantization
+    self.activation = activation
+    self.convOutputName = convOutputName
   }
 }
 

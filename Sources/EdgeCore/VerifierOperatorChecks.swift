@@ -4,7 +4,7 @@ extension OperatorVerifier {
   /// CONV_2D: input [N,H,W,Cin], filter [Cout,KH,KW,Cin], bias [Cout], output [N,OH,OW,Cout].
   func verifyConv2D() throws {
     guard case .conv2D(let o) = op.options else { throw failure("has no Conv2DOptions") }
-    try arity(inputs: 2...3)
+    try arity(inputs: o.residual == nil ? 2...3 : 4...4)
     let (input, filter, bias, out) = (try input(0, "input"), try input(1, "filter"), optionalInput(2, "bias"), output())
     for operand in [input, filter, out] { try rank(operand, 4) }
     let cout = filter.dims[0]
@@ -23,6 +23,14 @@ extension OperatorVerifier {
     let oh = try windowOutput(o.padding, input.dims[1], filter.dims[1], o.strideH, o.dilationH, "height")
     let ow = try windowOutput(o.padding, input.dims[2], filter.dims[2], o.strideW, o.dilationW, "width")
     try shape(out, [input.dims[0], oh, ow, cout], "the convolution computes")
+    if o.residual != nil {
+      // A fused residual ADD (EdgePasses): int8 only, no broadcasting.
+      let skip = try self.input(3, "skip")
+      try type(out, [.int8])
+      try sameType(skip, out)
+      try sameShape(skip, out)
+      _ = try activationQuantization(skip)
+    }
   }
 
   /// DEPTHWISE_CONV_2D: filter [1,KH,KW,Cin×multiplier]; output channels likewise.

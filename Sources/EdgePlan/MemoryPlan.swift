@@ -46,6 +46,8 @@ public struct MemoryPlan: Hashable, Sendable {
   public var placementOrder: PlacementOrder
   /// How `order` was chosen.
   public var schedule: ScheduleMethod
+  /// Kernel scratch carved from bytes free at its op's step (`grantScratch`).
+  public var scratch: [PlannedScratch] = []
 
   public init(
     arenaBytes: Int, lowerBoundBytes: Int, alignment: Int, order: [Int], tensors: [PlannedTensor],

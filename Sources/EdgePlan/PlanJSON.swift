@@ -21,6 +21,19 @@ extension MemoryPlan {
       ("placement", .string(placementOrder.rawValue)),
       ("order", .array(order.map { .int($0) })),
       ("tensors", .array(tensors.map(\.jsonValue))),
+      ("scratch", .array(scratch.map(\.jsonValue))),
+    ])
+  }
+}
+
+extension PlannedScratch {
+  public var jsonValue: JSON {
+    .object([
+      ("op", .int(opIndex)),
+      ("step", .int(step)),
+      ("offset", .int(offset)),
+      ("bytes", .int(bytes)),
+      ("requested_bytes", .int(requestedBytes)),
     ])
   }
 }

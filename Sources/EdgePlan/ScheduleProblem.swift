@@ -166,23 +166,23 @@ struct ScheduleProblem {
   /// A view (RESHAPE) leaves its bytes as they are, so its tensor's other
   /// readers may run before or after it. An op that writes its output over
   /// an input instead (`inPlace` holds such outputs, each an alias of the
-  /// input it overwrites) destroys the input and every tensor sharing its
-  /// bytes up the alias chain: all their other readers must run first.
+  /// input it overwrites) destroys the input and every tensor that views the
+  /// same bytes (`sameBytes`): all their other readers must run first.
   private mutating func orderInPlaceWrites(
     _ inPlace: Set<TensorID>, _ graph: Graph, aliases: [TensorID: TensorID], producer: [Int?],
     consumers: [[Int]]
   ) throws {
     for member in inPlace.sorted() {
       guard graph.tensors.indices.contains(member), let writer = producer[member],
-        var overwritten = aliases[member]
+        let overwritten = aliases[member]
       else {
         throw EdgeError(
           .invalidGraph,
           "is marked as written in place, but no op writes it or it is not an alias of an input",
           at: location(of: member, in: graph))
       }
-      while true {
-        for reader in consumers[overwritten] where reader != writer {
+      for viewer in sameBytes(as: overwritten, aliases: aliases, inPlace: inPlace) {
+        for reader in consumers[viewer] where reader != writer {
           // The stored order must already be safe: it is what runs when
           // nothing is reordered.
           guard reader < writer else {
@@ -191,12 +191,10 @@ struct ScheduleProblem {
               "is overwritten in place by \(graph.describe(op: writer)) before"
                 + " \(graph.describe(op: reader)) reads it; write in place only over an input"
                 + " that no later op reads",
-              at: location(of: overwritten, in: graph))
+              at: location(of: viewer, in: graph))
           }
           predecessors[writer].insert(reader)
         }
-        guard let next = aliases[overwritten] else { break }
-        overwritten = next
       }
     }
   }

@@ -41,6 +41,15 @@ public protocol PreparedKernel: Sendable {
   /// Whether the C function takes its inputs as one `const void *const *`
   /// array (CONCATENATION) rather than one pointer argument per input.
   var takesInputArray: Bool { get }
+  /// Inputs the output may be written over (the planner's in-place
+  /// candidates): the kernel reads each element of such an input before it
+  /// writes the output element at the same byte position, and nothing else
+  /// of it afterwards. Only inputs with the output's byte size qualify.
+  var inPlaceInputs: [Int] { get }
+  /// Whether the C function ends with `void *scratch, int32_t scratch_bytes`:
+  /// working memory the code generator carves from the arena (optimized
+  /// kernels use it; every kernel must also run with none).
+  var takesScratch: Bool { get }
   /// Computes the outputs from the inputs. `inputs` holds nil for absent
   /// optional inputs; `outputs` arrive zero-filled with their final type and shape.
   func run(inputs: [TensorValue?], outputs: inout [TensorValue])
@@ -48,6 +57,8 @@ public protocol PreparedKernel: Sendable {
 
 extension PreparedKernel {
   public var takesInputArray: Bool { false }
+  public var inPlaceInputs: [Int] { [] }
+  public var takesScratch: Bool { false }
 }
 
 /// One step of the lowered program.

@@ -66,6 +66,19 @@ public struct BroadcastPlan: Hashable, Sendable {
     return strides
   }
 
+  /// The inputs (0 and/or 1) read at the output's own element positions —
+  /// not broadcast along any axis — which an element-wise kernel may
+  /// therefore overwrite in place.
+  public var inputsInOutputOrder: [Int] {
+    var contiguous: [Int] = []
+    var elements = 1
+    for axis in dims.indices.reversed() {
+      contiguous.insert(elements, at: 0)
+      elements *= dims[axis]
+    }
+    return [stride1, stride2].enumerated().filter { $0.element == contiguous }.map(\.offset)
+  }
+
   /// The `edgec_broadcast` initializer, arrays padded to EDGEC_MAX_DIMS.
   public var cRecord: KernelField {
     func padded(_ values: [Int]) -> KernelField {

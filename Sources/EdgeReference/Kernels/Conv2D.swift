@@ -10,7 +10,14 @@ func lowerConv2D(_ context: OpContext) throws -> LoweredOp {
   let input = try context.input(0)
   let filter = try context.constantInput(1)
   let bias = try context.inputID(2).map { _ in try context.input(2) }
-  let output = try context.output()
+  // With a fused residual ADD the convolution's own output is the tensor the
+  // fusion pass removed; its shape is the ADD's output's.
+  let output = try options.residual.map { residual in
+    let sum = try context.output()
+    return Tensor(
+      name: residual.convOutputName, type: residual.convOutputType, shape: sum.shape,
+      quantization: residual.convOutputQuantization)
+  } ?? context.output()
   if input.type == .float32, filter.type == .int8, output.type == .float32 {
     return try lowerHybridConv2D(context, options: options, input: input, filter: filter, bias: bias, output: output)
   }
@@ -41,8 +48,14 @@ func lowerConv2D(_ context: OpContext) throws -> LoweredOp {
       input: inDims, filter: filterDims, output: outDims, window: window,
       inputOffset: q.inputOffset, outputOffset: q.outputOffset, actMin: q.actMin, actMax: q.actMax,
       multipliers: q.multipliers, shifts: q.shifts)
+    if let residual = options.residual {
+      return try lowerResidualAdd(context, conv: kernel, convOutput: output, residual: residual)
+    }
     return context.kernel(kernel, inputs: tensors)
   case .float32:
+    guard options.residual == nil else {
+      throw context.error(.unsupported, "a fused residual ADD is int8 only")
+    }
     let range = try context.float32ActivationRange()
     let kernel = Conv2DF32Kernel(
       input: inDims, filter: filterDims, output: outDims, window: window, actMin: range.min, actMax: range.max)
@@ -59,6 +72,7 @@ struct Conv2DS8Kernel: PreparedKernel {
   var actMin: Int32, actMax: Int32
   var multipliers: [Int32], shifts: [Int32]
 
+  var takesScratch: Bool { true }
   var cFunction: String { "edgec_conv2d_s8" }
   var cParamsType: String { "edgec_conv2d_s8_params" }
   var cFields: [NamedKernelField] {

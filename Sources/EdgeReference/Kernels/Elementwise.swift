@@ -75,6 +75,7 @@ public struct AddS8Kernel: PreparedKernel {
     (actMin, actMax) = range
   }
 
+  public var inPlaceInputs: [Int] { broadcast.inputsInOutputOrder }
   public var cFunction: String { "edgec_add_s8" }
   public var cParamsType: String { "edgec_add_s8_params" }
   public var cFields: [NamedKernelField] {
@@ -124,6 +125,7 @@ public struct MulS8Kernel: PreparedKernel {
   public var output: QuantizedMultiplier
   public var actMin: Int32, actMax: Int32
 
+  public var inPlaceInputs: [Int] { broadcast.inputsInOutputOrder }
   public var cFunction: String { "edgec_mul_s8" }
   public var cParamsType: String { "edgec_mul_s8_params" }
   public var cFields: [NamedKernelField] {
@@ -164,6 +166,7 @@ public struct ElementwiseF32Kernel: PreparedKernel {
   public var broadcast: BroadcastPlan
   public var actMin: Float, actMax: Float
 
+  public var inPlaceInputs: [Int] { broadcast.inputsInOutputOrder }
   public var cFunction: String { operation == .add ? "edgec_add_f32" : "edgec_mul_f32" }
   public var cParamsType: String { "edgec_elementwise_f32_params" }
   public var cFields: [NamedKernelField] {

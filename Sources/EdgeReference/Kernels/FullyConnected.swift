@@ -82,6 +82,7 @@ struct FullyConnectedS8Kernel: PreparedKernel {
   /// LiteRT's double-precision scales; non-empty selects EDGEC_ROUND_SINGLE.
   var realScales: [Double]
 
+  var takesScratch: Bool { true }
   var cFunction: String { "edgec_fully_connected_s8" }
   var cParamsType: String { "edgec_fully_connected_s8_params" }
   var cFields: [NamedKernelField] {

@@ -55,6 +55,7 @@ public struct LogisticS8Kernel: PreparedKernel {
   public var inputRangeRadius: Int32
   public var inputMultiplier: Int32, inputLeftShift: Int32
 
+  public var inPlaceInputs: [Int] { [0] }
   public var cFunction: String { "edgec_logistic_s8" }
   public var cParamsType: String { "edgec_logistic_s8_params" }
   public var cFields: [NamedKernelField] {

@@ -64,6 +64,7 @@ public struct RequantizeS8Kernel: PreparedKernel {
   /// input_scale / output_scale.
   public var multiplier: QuantizedMultiplier
 
+  public var inPlaceInputs: [Int] { [0] }
   public var cFunction: String { "edgec_requantize_s8" }
   public var cParamsType: String { "edgec_requantize_s8_params" }
   public var cFields: [NamedKernelField] {
