@@ -47,11 +47,8 @@ public struct Compilation: Sendable {
 public func compile(_ imported: Graph, for target: Target, options: CompileOptions = CompileOptions())
   throws -> Compilation
 {
-  // Lowering the model as imported first reports what edgec cannot compile
-  // with the model's own op indices, before a pass renumbers them (lowering
-  // only prepares parameters: milliseconds).
+  // Errors name ops by their index in the imported model (Operator.origin).
   let lowering = LoweringOptions(rounding: options.rounding)
-  _ = try lower(imported, options: lowering)
   let (graph, passes) = try options.passes.run(imported)
   let program = try lower(graph, options: lowering)
   let plan = try planProgramMemory(graph: graph, program: program, target: target)

@@ -171,14 +171,19 @@ public struct Operator: Hashable, Sendable {
   public var inputs: [TensorID?]
   public var outputs: [TensorID]
   public var options: OperatorOptions
+  /// The operator's index in the model as imported, kept through the passes
+  /// so messages name the op the user can find in Netron (nil: unchanged).
+  public var origin: Int?
 
   public init(
-    kind: OpKind, inputs: [TensorID?], outputs: [TensorID], options: OperatorOptions = .none
+    kind: OpKind, inputs: [TensorID?], outputs: [TensorID], options: OperatorOptions = .none,
+    origin: Int? = nil
   ) {
     self.kind = kind
     self.inputs = inputs
     self.outputs = outputs
     self.options = options
+    self.origin = origin
   }
 
   /// The fused activation of this operator, if its options carry one.

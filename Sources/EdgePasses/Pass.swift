@@ -34,6 +34,10 @@ public struct PassManager: Sendable {
     -> (graph: Graph, records: [PassRecord])
   {
     var graph = graph
+    // Every op remembers its index in the imported model, for messages.
+    for index in graph.operators.indices where graph.operators[index].origin == nil {
+      graph.operators[index].origin = index
+    }
     var records: [PassRecord] = []
     for pass in passes {
       let before = graph.operators.count

@@ -25,7 +25,8 @@ public func lower(_ graph: Graph, options: LoweringOptions = LoweringOptions()) 
 {
   let unsupported = graph.unsupportedOperators
   if !unsupported.isEmpty {
-    let list = unsupported.map { "op \($0.index) (\($0.kind.name))" }.joined(separator: ", ")
+    let list = unsupported.map { "op \(graph.operators[$0.index].origin ?? $0.index) (\($0.kind.name))" }
+      .joined(separator: ", ")
     let names = Set(unsupported.map { $0.kind.name }).sorted().joined(separator: ", ")
     throw EdgeError(
       .unsupported,
@@ -99,7 +100,7 @@ public struct OpContext: Sendable {
 
   /// An error located at this operator.
   public func error(_ kind: EdgeError.Kind, _ message: String) -> EdgeError {
-    EdgeError(kind, message, at: ErrorLocation(opIndex: opIndex, opName: op.kind.name))
+    EdgeError(kind, message, at: ErrorLocation(opIndex: op.origin ?? opIndex, opName: op.kind.name))
   }
 
   /// The standard kernel step: the op's inputs and outputs as the C call takes them.
