@@ -8,8 +8,7 @@
 #ifndef EDGEC_CONFIG_H
 #define EDGEC_CONFIG_H
 
-/* EDGEC_CM_SCRATCH_WORDS: stack scratch of the Cortex-M CONV_2D and
- * FULLY_CONNECTED kernels, in 32-bit words (see src/cortex-m/edgec_cm_dsp.h).
- * Left undefined here: the kernels then use their default. */
+/* No setting is needed today: kernel scratch comes from the arena, per call
+ * (kernels.h). */
 
 #endif /* EDGEC_CONFIG_H */

@@ -15,6 +15,18 @@
  *
  * Kernels do not validate parameters: the compiler did, and the C only
  * computes (TFLM's Prepare/Eval split with Prepare moved to compile time).
+ *
+ * Scratch. CONV_2D (plain and with a fused residual ADD) and FULLY_CONNECTED
+ * take a caller-owned scratch buffer, `scratch` (4-byte aligned, contents
+ * undefined on entry and left undefined) of `scratch_bytes` bytes, which
+ * the compiler carves out of the arena wherever it is free at that step —
+ * and which may be NULL with scratch_bytes 0 (at a model's peak step there
+ * is often no free byte). Every kernel gives the same bits for every
+ * scratch size; only its speed depends on it. The portable kernels use
+ * none. The Cortex-M kernels run fastest with the bytes that
+ * src/cortex-m/edgec_cm_dsp.h gives for each function (mirrored by
+ * Sources/EdgeCodegen/KernelScratch.swift), slower with less, and without
+ * any on a scratch-free path. No kernel keeps a buffer on the stack.
  * Every kernel is bit-exact with TensorFlow Lite Micro's reference kernel of
  * the same operator, and with the Swift reference interpreter.
  */
@@ -69,7 +81,35 @@ typedef struct {
 } edgec_conv2d_s8_params;
 
 void edgec_conv2d_s8(const edgec_conv2d_s8_params *p, const int8_t *input, const int8_t *filter,
-                     const int32_t *bias, int8_t *output);
+                     const int32_t *bias, int8_t *output, void *scratch, int32_t scratch_bytes);
+
+/* A residual ADD fused into a CONV_2D: TFLM's int8 ADD (the same arithmetic
+ * as edgec_add_s8, edgec/residual.h) with input1 = the convolution's int8
+ * output and input2 = the skip tensor, which has the output's shape. The
+ * fields are edgec_add_s8_params' without the broadcast, in the same order:
+ * conv_* for input1_*, skip_* for input2_*. */
+typedef struct {
+  int32_t conv_offset, skip_offset, output_offset;
+  int32_t left_shift;
+  int32_t conv_multiplier, conv_shift;
+  int32_t skip_multiplier, skip_shift;
+  int32_t output_multiplier, output_shift;
+  int32_t act_min, act_max;
+} edgec_residual_s8;
+
+typedef struct {
+  edgec_conv2d_s8_params conv; /* conv.output_offset/act_min/act_max: the convolution's own output */
+  edgec_residual_s8 add;
+} edgec_conv2d_add_s8_params;
+
+/* out[i] = ADD(v[i], skip[i]) where v is exactly what edgec_conv2d_s8 with
+ * p->conv would write (clamped to conv.act_min/act_max). `output` may be
+ * `skip` (the normal case: the sum overwrites the skip tensor in place) or
+ * a separate buffer; it never overlaps `input`. skip[i] is read before
+ * output[i] is written, and no other skip element is written early. */
+void edgec_conv2d_add_s8(const edgec_conv2d_add_s8_params *p, const int8_t *input,
+                         const int8_t *filter, const int32_t *bias, const int8_t *skip,
+                         int8_t *output, void *scratch, int32_t scratch_bytes);
 
 typedef struct {
   edgec_dims input, filter, output;
@@ -158,7 +198,8 @@ typedef struct {
 } edgec_fully_connected_s8_params;
 
 void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const int8_t *input,
-                              const int8_t *filter, const int32_t *bias, int8_t *output);
+                              const int8_t *filter, const int32_t *bias, int8_t *output,
+                              void *scratch, int32_t scratch_bytes);
 
 typedef struct {
   int32_t batches, accum_depth, output_depth;

@@ -14,25 +14,16 @@
  */
 #include "edgec/fixedpoint.h"
 #include "edgec/kernels.h"
+#include "edgec/residual.h"
 #include "edgec_dsp_requant.h"
 #include "edgec_dsp_simd.h"
 
 enum { ADD_TABLE_MIN = 128 };
 
-/* One input's rescaling in TFLM's arithmetic. */
-static int32_t add_term_exact(const edgec_add_s8_params *p, int32_t v, int32_t offset,
-                              int32_t multiplier, int32_t shift) {
-  return edgec_multiply_by_quantized_multiplier_smaller_than_one(
-      edgec_shift_left(offset + v, p->left_shift), multiplier, shift);
-}
-
-static int8_t add_one_exact(const edgec_add_s8_params *p, int32_t a, int32_t b) {
-  const int32_t sum = add_term_exact(p, a, p->input1_offset, p->input1_multiplier, p->input1_shift) +
-                      add_term_exact(p, b, p->input2_offset, p->input2_multiplier, p->input2_shift);
-  const int32_t raw = edgec_multiply_by_quantized_multiplier_smaller_than_one(
-                          sum, p->output_multiplier, p->output_shift) +
-                      p->output_offset;
-  return (int8_t)edgec_clamp(raw, p->act_min, p->act_max);
+/* TFLM's arithmetic for one element (edgec/residual.h, shared with the
+ * portable kernel and the fused CONV_2D + ADD). */
+static int8_t add_one_exact(const edgec_residual_s8 *a, int32_t x, int32_t y) {
+  return edgec_residual_add_s8(a, x, y);
 }
 
 /* Fills table[0..255] (indexed by v + 128) with one input's rescaled value of
@@ -182,6 +173,7 @@ void edgec_add_s8(const edgec_add_s8_params *p, const int8_t *input1, const int8
   int32_t counter[EDGEC_MAX_DIMS] = {0};
   int32_t base1 = 0, base2 = 0, outer = 1, axis, row, i, max1, max2;
   int32_t t1[256], t2[256];
+  const edgec_residual_s8 exact = edgec_residual_of_add(p);
   edgec_dsp_requant out;
   add_plan q;
   int fast;
@@ -216,7 +208,7 @@ void edgec_add_s8(const edgec_add_s8_params *p, const int8_t *input1, const int8
       add_row(&q, input1 + base1, step1, input2 + base2, step2, inner, output);
     } else {
       for (i = 0; i < inner; ++i) {
-        output[i] = add_one_exact(p, input1[base1 + i * step1], input2[base2 + i * step2]);
+        output[i] = add_one_exact(&exact, input1[base1 + i * step1], input2[base2 + i * step2]);
       }
     }
     output += inner;

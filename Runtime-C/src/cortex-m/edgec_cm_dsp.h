@@ -31,19 +31,6 @@
 #error "the cortex-m kernels need the DSP extension (Cortex-M4/M7/M33); use the portable kernels"
 #endif
 
-/* The conv/FC kernels' scratch memory, a fixed array on the stack (so that
- * -fstack-usage measures it): the widened columns (8 bytes per depth element:
- * four columns of int16; 2 for one FC row), a gathered receptive field (1 byte
- * per depth element, when in_c is not a multiple of four) and 36 bytes per
- * output channel (its record, exact-list entry and spare outputs), as many
- * channels at a time as fit. A layer whose columns leave no room for one
- * channel takes the plain path. A build may define it smaller: a model's
- * largest 9·ceil(depth/4) + 9·channels words (fewer chunk the channels). */
-#include "edgec/config.h" /* a compiled model sizes it for its own layers */
-#ifndef EDGEC_CM_SCRATCH_WORDS
-#define EDGEC_CM_SCRATCH_WORDS 1536
-#endif
-
 /* Unaligned-tolerant word access (one LDR/STR on ARMv7E-M). */
 static inline uint32_t edgec_cm_load32(const void *p) {
   uint32_t v;

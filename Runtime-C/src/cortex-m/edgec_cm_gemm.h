@@ -239,16 +239,10 @@ static inline void edgec_cm_gemm_rows(const edgec_cm_gemm *g, const uint32_t *x,
   }
 }
 
-/* The kernels' stack scratch (EDGEC_CM_SCRATCH_WORDS, edgec_cm_dsp.h). */
-typedef union {
-  uint32_t words[EDGEC_CM_SCRATCH_WORDS];
-  edgec_cm_channel records[EDGEC_CM_SCRATCH_WORDS / 7];
-} edgec_cm_scratch;
-
 /* Channels per chunk whose records (7 words), exact-list entries (1 word)
- * and spare outputs (4 bytes) fit beside `used` words of scratch. */
-static inline int32_t edgec_cm_gemm_chunk(const edgec_cm_gemm *g, int32_t used) {
-  const int32_t fit = (EDGEC_CM_SCRATCH_WORDS - used) / 9;
+ * and spare outputs (4 bytes) fit beside `used` of the scratch's `words`. */
+static inline int32_t edgec_cm_gemm_chunk(const edgec_cm_gemm *g, int32_t words, int32_t used) {
+  const int32_t fit = (words - used) / 9;
   return fit < g->channels ? fit : g->channels;
 }
 

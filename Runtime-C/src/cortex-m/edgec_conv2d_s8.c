@@ -189,11 +189,13 @@ static inline __attribute__((always_inline)) void edgec_cm_conv_column(
 }
 
 void edgec_conv2d_s8(const edgec_conv2d_s8_params *p, const int8_t *input, const int8_t *filter,
-                     const int32_t *bias, int8_t *output) {
+                     const int32_t *bias, int8_t *output, void *scratch_memory, int32_t scratch_bytes) {
   const int32_t depth = p->filter.h * p->filter.w * p->filter.c;
   const int32_t pixels = p->output.n * p->output.h * p->output.w;
   const int32_t groups = (depth + 3) >> 2;
-  edgec_cm_scratch scratch;
+  uint32_t *const words = (uint32_t *)scratch_memory;
+  edgec_cm_channel *const records = (edgec_cm_channel *)scratch_memory;
+  const int32_t scratch_words = scratch_bytes / 4;
   /* The scratch holds the records (from its start), the exact channels'
    * list, the spare outputs, then the columns and the gathered field. */
   const int32_t used = 8 * groups + ((p->input.c & 3) != 0 ? groups : 0);
@@ -203,7 +205,7 @@ void edgec_conv2d_s8(const edgec_conv2d_s8_params *p, const int8_t *input, const
   int8_t *field, *spare;
   int32_t *exact;
   int32_t first, chunk, pixel, slot;
-  if (p->filter.c != p->input.c || depth < 4 || used + 9 > EDGEC_CM_SCRATCH_WORDS ||
+  if (p->filter.c != p->input.c || depth < 4 || used + 9 > scratch_words ||
       p->input_offset < -127 || p->input_offset > 128) {
     edgec_cm_conv_plain(p, input, filter, bias, output);
     return;
@@ -219,10 +221,10 @@ void edgec_conv2d_s8(const edgec_conv2d_s8_params *p, const int8_t *input, const
   g.act_min = p->act_min;
   g.act_max = p->act_max;
   edgec_cm_gemm_prepare(&g);
-  chunk = edgec_cm_gemm_chunk(&g, used);
-  exact = (int32_t *)(scratch.words + 7 * chunk);
+  chunk = edgec_cm_gemm_chunk(&g, scratch_words, used);
+  exact = (int32_t *)(words + 7 * chunk);
   spare = (int8_t *)(exact + chunk);
-  columns = scratch.words + 9 * chunk;
+  columns = words + 9 * chunk;
   field = (int8_t *)(columns + 8 * groups);
   k.p = p;
   k.input = input;
@@ -243,7 +245,7 @@ void edgec_conv2d_s8(const edgec_conv2d_s8_params *p, const int8_t *input, const
     const int32_t count = g.channels - first < chunk ? g.channels - first : chunk;
     int mixed;
     const int32_t exact_count =
-        edgec_cm_gemm_table(&g, first, count, scratch.records, exact, &mixed);
+        edgec_cm_gemm_table(&g, first, count, records, exact, &mixed);
     edgec_cm_pixel at = {0, 0, 0};
     for (pixel = 0; pixel < pixels; pixel += 4) {
       const int32_t real = pixels - pixel < 4 ? pixels - pixel : 4;
@@ -253,7 +255,7 @@ void edgec_conv2d_s8(const edgec_conv2d_s8_params *p, const int8_t *input, const
         for (slot = 0; slot < real; ++slot) {
           uint32_t *x = columns + 2 * groups * slot;
           edgec_cm_conv_column(&k, &at, x, field, 1);
-          edgec_cm_gemm_rows(&g, x, scratch.records, first, count, exact, exact_count,
+          edgec_cm_gemm_rows(&g, x, records, first, count, exact, exact_count,
                              output + (pixel + slot) * g.channels + first);
           if (++at.ox == p->output.w) {
             at.ox = 0;
@@ -276,7 +278,7 @@ void edgec_conv2d_s8(const edgec_conv2d_s8_params *p, const int8_t *input, const
         }
       }
       for (; slot < 4; ++slot) edgec_cm_zero(columns + 2 * slot, groups, 8);
-      edgec_cm_gemm_block(&g, columns, scratch.records, first, count, mixed, exact, exact_count, spare,
+      edgec_cm_gemm_block(&g, columns, records, first, count, mixed, exact, exact_count, spare,
                           output + pixel * g.channels + first, real);
     }
   }

@@ -110,12 +110,15 @@ static void edgec_cm_fc_rows(const edgec_cm_gemm *g, const uint32_t *x,
 }
 
 void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const int8_t *input,
-                              const int8_t *filter, const int32_t *bias, int8_t *output) {
+                              const int8_t *filter, const int32_t *bias, int8_t *output,
+                              void *scratch_memory, int32_t scratch_bytes) {
   const int32_t depth = p->accum_depth, groups = (depth + 3) >> 2;
   const uint32_t offset_pair = edgec_cm_pair16(p->input_offset);
   /* The scratch holds the records (from its start), the exact channels'
    * list, the spare outputs, then the widened input rows. */
-  edgec_cm_scratch scratch;
+  uint32_t *const words = (uint32_t *)scratch_memory;
+  edgec_cm_channel *const records = (edgec_cm_channel *)scratch_memory;
+  const int32_t scratch_words = scratch_bytes / 4;
   edgec_cm_channel rows_record;
   edgec_cm_gemm g;
   uint32_t *x;
@@ -123,7 +126,7 @@ void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const in
   int8_t *spare;
   int32_t b = 0, first, chunk, slot;
   if (p->rounding != EDGEC_ROUND_DOUBLE || p->filter_offset != 0 || depth < 4 ||
-      2 * groups + 9 > EDGEC_CM_SCRATCH_WORDS || p->input_offset < -127 ||
+      2 * groups + 9 > scratch_words || p->input_offset < -127 ||
       p->input_offset > 128) {
     edgec_cm_fc_plain(p, input, filter, bias, output);
     return;
@@ -141,16 +144,16 @@ void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const in
   edgec_cm_gemm_prepare(&g);
   /* Four batch rows at a time while three or more are left: the four-column
    * core costs four rows' work however many it stores. */
-  if (8 * groups + 9 <= EDGEC_CM_SCRATCH_WORDS && p->batches >= 3) {
-    chunk = edgec_cm_gemm_chunk(&g, 8 * groups);
-    exact = (int32_t *)(scratch.words + 7 * chunk);
+  if (8 * groups + 9 <= scratch_words && p->batches >= 3) {
+    chunk = edgec_cm_gemm_chunk(&g, scratch_words, 8 * groups);
+    exact = (int32_t *)(words + 7 * chunk);
     spare = (int8_t *)(exact + chunk);
-    x = scratch.words + 9 * chunk;
+    x = words + 9 * chunk;
     for (first = 0; first < g.channels; first += chunk) {
       const int32_t count = g.channels - first < chunk ? g.channels - first : chunk;
       int mixed;
       const int32_t exact_count =
-          edgec_cm_gemm_table(&g, first, count, scratch.records, exact, &mixed);
+          edgec_cm_gemm_table(&g, first, count, records, exact, &mixed);
       for (b = 0; p->batches - b >= 3; b += 4) {
         const int32_t real = p->batches - b < 4 ? p->batches - b : 4;
         for (slot = 0; slot < 4; ++slot) {
@@ -158,16 +161,16 @@ void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const in
           uint32_t *dst = edgec_cm_widen_block(row, x + 2 * slot, depth >> 2, offset_pair);
           if ((depth & 3) != 0) edgec_cm_widen_tail(row + (depth & ~3), depth & 3, dst, offset_pair);
         }
-        edgec_cm_gemm_block(&g, x, scratch.records, first, count, mixed, exact, exact_count, spare,
+        edgec_cm_gemm_block(&g, x, records, first, count, mixed, exact, exact_count, spare,
                             output + b * g.channels + first, real);
       }
     }
   }
   if (b == p->batches) return;
   /* The other rows one at a time against every weight row. */
-  chunk = edgec_cm_gemm_chunk(&g, 2 * groups);
-  exact = (int32_t *)(scratch.words + 7 * chunk);
-  x = scratch.words + 9 * chunk;
+  chunk = edgec_cm_gemm_chunk(&g, scratch_words, 2 * groups);
+  exact = (int32_t *)(words + 7 * chunk);
+  x = words + 9 * chunk;
   if (edgec_cm_fc_rows_fit(&g, &rows_record)) {
     for (; b < p->batches; ++b) {
       (void)edgec_cm_widen_row(input + b * depth, x, depth >> 2, offset_pair);
@@ -179,7 +182,7 @@ void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const in
     const int32_t count = g.channels - first < chunk ? g.channels - first : chunk;
     int mixed;
     const int32_t exact_count =
-        edgec_cm_gemm_table(&g, first, count, scratch.records, exact, &mixed);
+        edgec_cm_gemm_table(&g, first, count, records, exact, &mixed);
     int32_t row;
     for (row = b; row < p->batches; ++row) {
       const int8_t *in = input + row * depth;
@@ -187,13 +190,13 @@ void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const in
       int8_t *out = output + row * g.channels;
       if ((depth & 3) != 0) edgec_cm_widen_tail(in + (depth & ~3), depth & 3, dst, offset_pair);
       if (edgec_cm_gemm_rows_fit(&g)) {
-        edgec_cm_gemm_rows(&g, x, scratch.records, first, count, exact, exact_count, out + first);
+        edgec_cm_gemm_rows(&g, x, records, first, count, exact, exact_count, out + first);
       } else if (g.shift1 && g.full_range) {
-        edgec_cm_fc_row(&g, x, scratch.records, first, count, out, 1, 1);
+        edgec_cm_fc_row(&g, x, records, first, count, out, 1, 1);
       } else if (g.shift1) {
-        edgec_cm_fc_row(&g, x, scratch.records, first, count, out, 1, 0);
+        edgec_cm_fc_row(&g, x, records, first, count, out, 1, 0);
       } else {
-        edgec_cm_fc_row(&g, x, scratch.records, first, count, out, 0, 0);
+        edgec_cm_fc_row(&g, x, records, first, count, out, 0, 0);
       }
     }
   }

@@ -1,35 +1,26 @@
 /*
  * edgec_add_s8: int8 ADD with broadcasting, bit-exact with TFLM's
  * reference_integer_ops::Add / BroadcastAdd6DSlow and EdgeReference's
- * AddS8Kernel. Each input is offset, shifted left by left_shift (20) and
- * rescaled to twice the larger input scale; the sum is rescaled to the output.
- * The output is produced in row-major order: the innermost axis as a strided
- * loop, the outer axes as an odometer over the broadcast strides.
+ * AddS8Kernel. The element arithmetic is edgec/residual.h's, shared with the
+ * fused CONV_2D + ADD. The output is produced in row-major order: the
+ * innermost axis as a strided loop, the outer axes as an odometer over the
+ * broadcast strides.
  */
-#include "edgec/fixedpoint.h"
 #include "edgec/kernels.h"
+#include "edgec/residual.h"
 
 void edgec_add_s8(const edgec_add_s8_params *p, const int8_t *input1, const int8_t *input2,
                   int8_t *output) {
   const edgec_broadcast *b = &p->broadcast;
   const int32_t last = b->rank - 1;
   const int32_t inner = b->dims[last], step1 = b->stride1[last], step2 = b->stride2[last];
+  const edgec_residual_s8 a = edgec_residual_of_add(p);
   int32_t counter[EDGEC_MAX_DIMS] = {0};
   int32_t base1 = 0, base2 = 0, outer = 1, axis, row, i;
   for (axis = 0; axis < last; ++axis) outer *= b->dims[axis];
   for (row = 0; row < outer; ++row) {
     for (i = 0; i < inner; ++i) {
-      const int32_t x = edgec_shift_left(p->input1_offset + input1[base1 + i * step1], p->left_shift);
-      const int32_t y = edgec_shift_left(p->input2_offset + input2[base2 + i * step2], p->left_shift);
-      const int32_t sum =
-          edgec_multiply_by_quantized_multiplier_smaller_than_one(x, p->input1_multiplier,
-                                                                  p->input1_shift) +
-          edgec_multiply_by_quantized_multiplier_smaller_than_one(y, p->input2_multiplier,
-                                                                  p->input2_shift);
-      const int32_t raw = edgec_multiply_by_quantized_multiplier_smaller_than_one(
-                              sum, p->output_multiplier, p->output_shift) +
-                          p->output_offset;
-      *output++ = (int8_t)edgec_clamp(raw, p->act_min, p->act_max);
+      *output++ = edgec_residual_add_s8(&a, input1[base1 + i * step1], input2[base2 + i * step2]);
     }
     for (axis = last - 1; axis >= 0; --axis) {
       base1 += b->stride1[axis];

@@ -4,7 +4,7 @@
  * (tensorflow/lite/kernels/internal/reference/integer_ops/fully_connected.h)
  * with EDGEC_ROUND_DOUBLE, with LiteRT 2.x's reference kernel (which
  * requantizes in double precision) with EDGEC_ROUND_SINGLE, and with
- * EdgeReference's FullyConnectedS8Kernel in both modes.
+ * EdgeReference's FullyConnectedS8Kernel in both modes. Needs no scratch.
  */
 #include <string.h>
 
@@ -32,8 +32,11 @@ static int32_t edgec_fc_round_product(int32_t acc, const int32_t *words) {
 }
 
 void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const int8_t *input,
-                              const int8_t *filter, const int32_t *bias, int8_t *output) {
+                              const int8_t *filter, const int32_t *bias, int8_t *output,
+                              void *scratch, int32_t scratch_bytes) {
   int32_t b, oc, d;
+  (void)scratch; /* needs none */
+  (void)scratch_bytes;
   for (b = 0; b < p->batches; ++b) {
     const int8_t *x = input + b * p->accum_depth;
     for (oc = 0; oc < p->output_depth; ++oc) {

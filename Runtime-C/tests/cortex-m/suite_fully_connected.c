@@ -11,7 +11,8 @@
 
 void edgec_fully_connected_s8_portable(const edgec_fully_connected_s8_params *p,
                                        const int8_t *input, const int8_t *filter,
-                                       const int32_t *bias, int8_t *output);
+                                       const int32_t *bias, int8_t *output, void *scratch,
+                              int32_t scratch_bytes);
 
 #define MAX_INPUT 32768
 #define MAX_FILTER 98304
@@ -23,6 +24,7 @@ static int8_t input_buf[MAX_INPUT + 4];
 static int8_t filter_buf[MAX_FILTER + 4];
 static int8_t reference[MAX_OUTPUT + HX_GUARD];
 static int8_t candidate[MAX_OUTPUT + HX_GUARD];
+static uint32_t scratch_buf[1536];
 static int32_t bias_buf[MAX_CHANNELS];
 static int32_t multiplier_buf[MAX_CHANNELS];
 static int32_t shift_buf[MAX_CHANNELS];
@@ -79,8 +81,8 @@ static int run_case(hx_tally *tally, const edgec_fully_connected_s8_params *p, i
   const int32_t count = p->batches * p->output_depth;
   char text[240];
   hx_poison(reference, candidate, count);
-  HX_MEASURE(*portable, edgec_fully_connected_s8_portable(p, input, filter, bias, reference));
-  HX_MEASURE(*cortex_m, edgec_fully_connected_s8(p, input, filter, bias, candidate));
+  HX_MEASURE(*portable, edgec_fully_connected_s8_portable(p, input, filter, bias, reference, NULL, 0));
+  HX_MEASURE(*cortex_m, edgec_fully_connected_s8(p, input, filter, bias, candidate, scratch_buf, (int32_t)sizeof scratch_buf));
   describe(text, p, has_bias, misalign);
   return hx_check(tally, reference, candidate, count, text) < 0;
 }
