@@ -111,7 +111,8 @@ def _fit_batchnorm(model: tf.keras.Model, name: str, ranges: list[InputRange]) -
 def calibration_data(name: str, model: tf.keras.Model, ranges: list[InputRange]):
     """The representative dataset: a fixed list of samples in a fixed order."""
     rng = np.random.default_rng(name_seed(name + "/calibration"))
-    shapes = [list(t.shape) for t in model.inputs]
+    # A dynamic batch (None, the keras_shape_* fixtures) is calibrated with batch 1.
+    shapes = [[1 if d is None else d for d in t.shape] for t in model.inputs]
     samples = [
         [r.draw(rng, shape) for r, shape in zip(ranges, shapes)]
         for _ in range(CALIBRATION_SAMPLES)

@@ -1,5 +1,5 @@
 """Fixtures that are whole networks, or that exist for QUANTIZE/DEQUANTIZE:
-three small end-to-end models and the int8 models with float I/O or an
+four small end-to-end models and the int8 models with float I/O or an
 inserted requantization. The DS-CNN also becomes the bundled demo model.
 """
 
@@ -53,6 +53,55 @@ def resnet():
         y = L.GlobalAveragePooling2D()(y)
         y = L.Softmax()(L.Dense(10)(y))
         return keras.Model(x, y)
+
+    return build
+
+
+def _correct_pad(size: int, kernel: int):
+    """keras.applications' correct_pad: the ZeroPadding2D before a stride-2
+    VALID depthwise convolution, ((0, 1), (0, 1)) on an even map."""
+    adjust = 1 - size % 2
+    half = kernel // 2
+    return ((half - adjust, half), (half - adjust, half))
+
+
+def _inverted_residual(x, expansion: int, filters: int, stride: int):
+    """MobileNetV2's block as keras.applications builds it: 1x1 expansion,
+    BN, ReLU6; ZeroPadding2D + VALID depthwise 3x3 when the stride is 2 (SAME
+    otherwise), BN, ReLU6; linear 1x1 projection, BN; the residual ADD when
+    the shapes match."""
+    channels = x.shape[-1]
+    y = x
+    if expansion != 1:
+        y = L.ReLU(6.0)(L.BatchNormalization()(L.Conv2D(channels * expansion, 1, use_bias=False)(y)))
+    if stride == 2:
+        y = L.ZeroPadding2D(_correct_pad(y.shape[1], 3))(y)
+    y = L.DepthwiseConv2D(3, strides=stride, padding="same" if stride == 1 else "valid", use_bias=False)(y)
+    y = L.ReLU(6.0)(L.BatchNormalization()(y))
+    y = L.BatchNormalization()(L.Conv2D(filters, 1, use_bias=False)(y))
+    return L.Add()([x, y]) if stride == 1 and channels == filters else y
+
+
+# (expansion, output channels, stride) per block: MobileNetV2's sequence at a
+# small width for a 64x64 input; six of the ten blocks end in a residual ADD.
+MOBILENETV2_BLOCKS = [
+    (1, 8, 1),
+    (6, 12, 2), (6, 12, 1),
+    (6, 16, 2), (6, 16, 1), (6, 16, 1),
+    (6, 24, 2), (6, 24, 1),
+    (6, 32, 1), (6, 32, 1),
+]
+
+
+def mobilenetv2(labels: int = 10):
+    def build():
+        (x,) = _inputs((64, 64, 3))
+        y = L.ReLU(6.0)(L.BatchNormalization()(L.Conv2D(16, 3, strides=2, padding="same", use_bias=False)(x)))
+        for expansion, filters, stride in MOBILENETV2_BLOCKS:
+            y = _inverted_residual(y, expansion, filters, stride)
+        y = L.ReLU(6.0)(L.BatchNormalization()(L.Conv2D(128, 1, use_bias=False)(y)))
+        y = L.GlobalAveragePooling2D()(y)
+        return keras.Model(x, L.Softmax()(L.Dense(labels)(y)))
 
     return build
 
@@ -111,6 +160,10 @@ NETWORKS: list[Spec] = [
          "FULLY_CONNECTED, SOFTMAX", resnet(), varied_rows=True),
     Spec("net_autoencoder", "dense autoencoder 64-32-16-8-16-32-64 with folded BN", autoencoder(),
          varied_rows=True),
+    Spec("net_mobilenetv2", "MobileNetV2-style, 64x64x3: CONV_2D s2, 10 inverted-residual blocks (expansion 6, "
+         "ZeroPadding2D + VALID depthwise on stride 2, linear projection, 6 residual ADDs), MEAN, "
+         "FULLY_CONNECTED, SOFTMAX", mobilenetv2(), varied_rows=True, conversions=(INT8,),
+         measure_arena=True, max_model_bytes=160 * 1024),
     Spec("two_outputs", "two graph outputs: CONV_2D 1x1 RELU and MAX_POOL_2D 2x2 of one input", two_outputs()),
     Spec("quant_dequant", "int8 model with float32 I/O: QUANTIZE at the input, DEQUANTIZE at the output",
          conv_for_float_io(), conversions=(FLOAT_IO,)),

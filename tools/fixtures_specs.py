@@ -36,6 +36,11 @@ class Spec:
     varied_rows: bool = False
     conversions: tuple[Conversion, ...] = BOTH
     patch: Callable | None = None  # edits the converted flatbuffer (ModelT) in place
+    # int8: record TFLM's arena in the manifest, so `make bench` can compare
+    # without running TFLM.
+    measure_arena: bool = False
+    # make_fixtures.py warns above this: fixtures are committed, keep them small.
+    max_model_bytes: int = 60 * 1024
 
 
 class Operand(L.Layer):

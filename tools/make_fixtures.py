@@ -14,7 +14,14 @@ and Tests/Fixtures/manifest.json describing all of them. Also writes the
 bundled demo model under Examples/models/. Deterministic: run it twice and
 the bytes are the same.
 
+A fixture whose model holds an operator edgec does not support yet goes to
+the manifest's "pending_ops" list instead of "fixtures" (the list the tests
+iterate over); it moves over when SUPPORTED_OPS gains the operator and the
+fixture is regenerated.
+
 Run with the project venv: .venv/bin/python tools/make_fixtures.py
+  --only res_basic,net_mobilenetv2   regenerate these specs alone; every other
+                                     fixture and manifest entry stays as it is
 """
 
 from __future__ import annotations
@@ -40,9 +47,12 @@ tf.config.threading.set_inter_op_parallelism_threads(1)
 tf.config.threading.set_intra_op_parallelism_threads(1)
 tf.get_logger().setLevel("ERROR")
 
+import fixtures_arena  # noqa: E402
 import fixtures_inspect  # noqa: E402
 import oracle  # noqa: E402
 from fixtures_convert import SEED, convert, name_seed, seed_everything, set_weights  # noqa: E402
+from fixtures_keras_shape import KERAS_SHAPE_SPECS  # noqa: E402
+from fixtures_memory import MEMORY_SPECS  # noqa: E402
 from fixtures_networks import DEMO, NETWORKS  # noqa: E402
 from fixtures_specs import SPECS  # noqa: E402
 
@@ -54,7 +64,7 @@ SUPPORTED_OPS = {
     "AVERAGE_POOL_2D", "MAX_POOL_2D", "MEAN", "RESHAPE", "SOFTMAX",
     "LOGISTIC", "PAD", "CONCATENATION", "QUANTIZE", "DEQUANTIZE",
 }
-MAX_MODEL_BYTES = 60 * 1024
+ALL_SPECS = [*SPECS, *MEMORY_SPECS, *NETWORKS, *KERAS_SHAPE_SPECS]
 
 
 NOTES = {
@@ -67,6 +77,12 @@ NOTES = {
     "float_io": "int8 models converted without inference_input/output_type: QUANTIZE float32->int8 at each "
                 "input, DEQUANTIZE at each output. They are where QUANTIZE and DEQUANTIZE meet float32 data, "
                 "since a float32 model has neither",
+    "pending_ops": "fixtures whose models hold operators edgec does not support yet (their extra_ops); "
+                   "the tests do not iterate over them",
+    "tflm_arena": "where present: the RecordingMicroAllocator's figures of the tflite-micro Python package "
+                  "(host build: 64-bit pointers, reference kernels) after one invoke; total = head (the "
+                  "tensors TFLM's greedy planner places) + tail (persistent: eval tensors, node structs, "
+                  "kernel data)",
     "inputs": "int8 inputs uniform over [-128, 127], except the net_* fixtures, whose rows are each uniform "
               "over a random sub-range at least 64 wide (whole-map averaging makes i.i.d. full-range rows "
               "all give the same answer); float32 inputs drawn like the calibration data "
@@ -159,7 +175,7 @@ def make_fixture(spec, conversion, out_dir: Path) -> dict:
         np.save(directory / d["litert_file"], y_litert[i])
 
     unique_ops = list(dict.fromkeys(ops))
-    return {
+    entry = {
         "name": name,
         "spec": spec.name,
         "covers": spec.covers,
@@ -174,6 +190,9 @@ def make_fixture(spec, conversion, out_dir: Path) -> dict:
         "outputs": outs,
         "tflm_vs_litert": agreement(y_tflm, y_litert),
     }
+    if spec.measure_arena and conversion.kind == "int8":
+        entry["tflm_arena"] = fixtures_arena.tflm_arena(model_bytes, xs)
+    return entry
 
 
 def make_demo(out_dir: Path) -> None:
@@ -187,17 +206,26 @@ def make_demo(out_dir: Path) -> None:
     np.save(out_dir / "kws_dscnn_x.npy", draw_x("demo", spec, ins, DEMO_N)[0])
 
 
-def clear_previous(out_dir: Path, names: list[str]) -> None:
-    """Remove what an earlier run wrote (and only that: other tests may keep
-    their own files beside the fixtures)."""
+def previous_manifest(out_dir: Path) -> dict:
     manifest = out_dir / "manifest.json"
-    if manifest.exists():
-        names = names + [e["name"] for e in json.loads(manifest.read_text())["fixtures"]]
-        manifest.unlink()
+    return json.loads(manifest.read_text()) if manifest.exists() else {}
+
+
+def clear_previous(out_dir: Path, names: list[str]) -> None:
+    """Remove the directories of the fixtures about to be written (and only
+    those: other tests may keep their own files beside the fixtures)."""
     for name in names:
         if (out_dir / name).is_dir():
             shutil.rmtree(out_dir / name)
     out_dir.mkdir(parents=True, exist_ok=True)
+
+
+def merged(fresh: list[dict], kept: list[dict], order: list[str]) -> list[dict]:
+    """The fresh entries and the kept ones (their manifest text untouched), in
+    spec order; kept entries no spec makes any more are dropped."""
+    by_name = {e["name"]: e for e in kept}
+    by_name.update({e["name"]: e for e in fresh})
+    return [by_name[name] for name in order if name in by_name]
 
 
 def versions() -> dict:
@@ -206,7 +234,7 @@ def versions() -> dict:
     return {p: version(p) for p in ("tensorflow-cpu", "tflite-micro", "ai-edge-litert", "numpy")}
 
 
-def check_coverage(entries: list[dict]) -> list[str]:
+def check_coverage(entries: list[dict], budgets: dict[str, int]) -> list[str]:
     problems = []
     for dtype in ("int8", "float32"):
         seen = {op for e in entries if e["dtype"] == dtype for op in e["ops"]}
@@ -218,8 +246,8 @@ def check_coverage(entries: list[dict]) -> list[str]:
         if missing:
             problems.append(f"no {dtype} fixture contains {missing}")
     for e in entries:
-        if e["model_bytes"] > MAX_MODEL_BYTES:
-            problems.append(f"{e['name']} is {e['model_bytes']} bytes")
+        if e["model_bytes"] > budgets.get(e["spec"], 0):
+            problems.append(f"{e['name']} is {e['model_bytes']} bytes (budget {budgets.get(e['spec'])})")
     return problems
 
 
@@ -227,14 +255,23 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "Tests" / "Fixtures")
     parser.add_argument("--demo-out", type=Path, default=ROOT / "Examples" / "models")
-    parser.add_argument("--only", default="", help="comma-separated spec names (for trying things; no manifest)")
+    parser.add_argument("--only", default="",
+                        help="comma-separated spec names: regenerate those fixtures and their manifest "
+                             "entries, keep every other one as it is (no demo model)")
     args = parser.parse_args(argv)
 
-    items = [(s, c) for s in [*SPECS, *NETWORKS] for c in s.conversions]
+    all_items = [(s, c) for s in ALL_SPECS for c in s.conversions]
     only = {x for x in args.only.split(",") if x}
-    if only:
-        items = [(s, c) for s, c in items if s.name in only]
-    clear_previous(args.out, [fixture_name(s.name, c) for s, c in items])
+    unknown = only - {s.name for s in ALL_SPECS}
+    if unknown:
+        parser.error(f"no spec named {sorted(unknown)}")
+    items = [(s, c) for s, c in all_items if s.name in only] if only else all_items
+    previous = previous_manifest(args.out)
+    kept = [] if not only else [
+        e for key in ("fixtures", "pending_ops") for e in previous.get(key, []) if e["spec"] not in only
+    ]
+    stale = [] if only else [e["name"] for key in ("fixtures", "pending_ops") for e in previous.get(key, [])]
+    clear_previous(args.out, stale + [fixture_name(s.name, c) for s, c in items])
 
     entries = []
     for spec, conversion in items:
@@ -242,23 +279,32 @@ def main(argv: list[str]) -> int:
         ops = [d["op"] for d in entry["operators"]]
         agree = entry["tflm_vs_litert"]
         print(f"{entry['name']:34s} {entry['model_bytes']:6d} B  {' '.join(ops)}"
-              f"  | {'bit-exact' if agree['bit_exact'] else 'differ %d/%d rel %.2g' % (agree['mismatched_elements'], agree['elements'], agree['max_rel_diff'])}",
+              f"  | {'bit-exact' if agree['bit_exact'] else 'differ %d/%d rel %.2g' % (agree['mismatched_elements'], agree['elements'], agree['max_rel_diff'])}"
+              f"{'  | pending: ' + ' '.join(entry['extra_ops']) if entry['extra_ops'] else ''}",
               flush=True)
         entries.append(entry)
 
-    problems = [] if only else check_coverage(entries)
+    order = [fixture_name(s.name, c) for s, c in all_items]
+    every = merged(entries, kept, order)
+    fixtures = [e for e in every if not e["extra_ops"]]
+    pending = [e for e in every if e["extra_ops"]]
     manifest = {
         "about": NOTES,
         "seed": SEED,
         "n": N,
         "versions": versions(),
         "supported_ops": sorted(SUPPORTED_OPS),
-        "fixtures": entries,
+        "fixtures": fixtures,
     }
+    if pending:
+        manifest["pending_ops"] = pending
+    if only and previous.get("versions", manifest["versions"]) != manifest["versions"]:
+        print(f"warning: the kept fixtures were made with {previous['versions']}, "
+              f"these with {manifest['versions']}", file=sys.stderr)
     (args.out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
     if not only:
         make_demo(args.demo_out)
-    for problem in problems:
+    for problem in check_coverage(fixtures, {s.name: s.max_model_bytes for s in ALL_SPECS}):
         print(f"warning: {problem}", file=sys.stderr)
     return 0
 
