@@ -64,6 +64,8 @@ public struct Conv2DOptions: Hashable, Sendable {
   /// Set by the residual-fusion pass: the operator also adds a skip tensor
   /// (its input 3) and its output is the ADD's output. Never set by import.
   public var residual: ResidualAdd?
+  /// Set by the PAD-folding pass: padding amounts that replace `padding`.
+  public var explicitPadding: ExplicitPadding?
   public init(
     padding: Padding, strideH: Int, strideW: Int, dilationH: Int = 1, dilationW: Int = 1,
     activation: FusedActivation = .none, residual: ResidualAdd? = nil
@@ -75,6 +77,15 @@ public struct Conv2DOptions: Hashable, Sendable {
     self.dilationW = dilationW
     self.activation = activation
     self.residual = residual
+  }
+}
+
+/// Zero padding of a window operator given as amounts (a PAD folded into
+/// the convolution that reads it) rather than as TFLite's SAME or VALID.
+public struct ExplicitPadding: Hashable, Sendable {
+  public var top: Int, bottom: Int, left: Int, right: Int
+  public init(top: Int, bottom: Int, left: Int, right: Int) {
+    (self.top, self.bottom, self.left, self.right) = (top, bottom, left, right)
   }
 }
 
@@ -107,6 +118,8 @@ public struct DepthwiseConv2DOptions: Hashable, Sendable {
   public var dilationH: Int, dilationW: Int
   public var depthMultiplier: Int
   public var activation: FusedActivation
+  /// Set by the PAD-folding pass: padding amounts that replace `padding`.
+  public var explicitPadding: ExplicitPadding?
   public init(
     padding: Padding, strideH: Int, strideW: Int, dilationH: Int = 1, dilationW: Int = 1,
     depthMultiplier: Int = 1, activation: FusedActivation = .none

@@ -20,8 +20,10 @@ extension OperatorVerifier {
       throw failure("\(describe(filter)) has \(filterCin) input channels but \(describe(input)) has \(cin)"
           + (groups >= 1 ? " and \(cout) output channels do not split into \(groups) groups" : ""), filter)
     }
-    let oh = try windowOutput(o.padding, input.dims[1], filter.dims[1], o.strideH, o.dilationH, "height")
-    let ow = try windowOutput(o.padding, input.dims[2], filter.dims[2], o.strideW, o.dilationW, "width")
+    let oh = try windowOutput(o.padding, input.dims[1], filter.dims[1], o.strideH, o.dilationH, "height",
+                              explicit: o.explicitPadding.map { ($0.top, $0.bottom) })
+    let ow = try windowOutput(o.padding, input.dims[2], filter.dims[2], o.strideW, o.dilationW, "width",
+                              explicit: o.explicitPadding.map { ($0.left, $0.right) })
     try shape(out, [input.dims[0], oh, ow, cout], "the convolution computes")
     if o.residual != nil {
       // A fused residual ADD (EdgePasses): int8 only, no broadcasting.
@@ -51,8 +53,10 @@ extension OperatorVerifier {
       throw failure("\(describe(filter)) has \(cout) channels, but \(describe(input)) has \(input.dims[3]) channels "
           + "and depth_multiplier is \(o.depthMultiplier)", filter)
     }
-    let oh = try windowOutput(o.padding, input.dims[1], filter.dims[1], o.strideH, o.dilationH, "height")
-    let ow = try windowOutput(o.padding, input.dims[2], filter.dims[2], o.strideW, o.dilationW, "width")
+    let oh = try windowOutput(o.padding, input.dims[1], filter.dims[1], o.strideH, o.dilationH, "height",
+                              explicit: o.explicitPadding.map { ($0.top, $0.bottom) })
+    let ow = try windowOutput(o.padding, input.dims[2], filter.dims[2], o.strideW, o.dilationW, "width",
+                              explicit: o.explicitPadding.map { ($0.left, $0.right) })
     try shape(out, [input.dims[0], oh, ow, cout], "the depthwise convolution computes")
   }
 
@@ -131,10 +135,18 @@ extension OperatorVerifier {
 
   /// The output size along one spatial axis, as TFLite's ComputeOutSize.
   func windowOutput(
-    _ padding: Padding, _ size: Int, _ filter: Int, _ stride: Int, _ dilation: Int, _ axis: String
+    _ padding: Padding, _ size: Int, _ filter: Int, _ stride: Int, _ dilation: Int, _ axis: String,
+    explicit: (before: Int, after: Int)? = nil
   ) throws -> Int {
     // All operands are within 0...Int32.max here, so no product or sum overflows.
     let effective = (filter - 1) * dilation + 1
+    if let explicit {
+      let padded = size + explicit.before + explicit.after
+      guard explicit.before >= 0, explicit.after >= 0, padded >= effective else {
+        throw failure("explicit padding \(explicit) of the \(axis) leaves no output for an effective filter of \(effective)")
+      }
+      return (padded - effective) / stride + 1
+    }
     switch padding {
     case .same: return (size + stride - 1) / stride
     case .valid:

@@ -38,7 +38,8 @@ func lowerConv2D(_ context: OpContext) throws -> LoweredOp {
   let window = try context.windowGeometry(
     padding: options.padding, strideH: options.strideH, strideW: options.strideW,
     dilationH: options.dilationH, dilationW: options.dilationW,
-    input: inDims, filterH: filterDims.h, filterW: filterDims.w, output: outDims)
+    input: inDims, filterH: filterDims.h, filterW: filterDims.w, output: outDims,
+    explicit: options.explicitPadding)
   let tensors = [context.inputID(0), context.inputID(1), context.inputID(2)]
 
   switch arithmetic {

@@ -33,7 +33,8 @@ func lowerHybridConv2D(
   let window = try context.windowGeometry(
     padding: options.padding, strideH: options.strideH, strideW: options.strideW,
     dilationH: options.dilationH, dilationW: options.dilationW,
-    input: inDims, filterH: filterDims.h, filterW: filterDims.w, output: outDims)
+    input: inDims, filterH: filterDims.h, filterW: filterDims.w, output: outDims,
+    explicit: options.explicitPadding)
   let range = try context.float32ActivationRange()
   let asymmetric = scales.contains { $0 != scales[0] }
   let kernel = Conv2DHybridKernel(

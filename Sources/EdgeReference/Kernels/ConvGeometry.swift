@@ -76,7 +76,7 @@ extension OpContext {
   /// kernels read outside the input.
   func windowGeometry(
     padding: Padding, strideH: Int, strideW: Int, dilationH: Int = 1, dilationW: Int = 1,
-    input: NHWCDims, filterH: Int, filterW: Int, output: NHWCDims
+    input: NHWCDims, filterH: Int, filterW: Int, output: NHWCDims, explicit: ExplicitPadding? = nil
   ) throws -> WindowGeometry {
     guard strideH >= 1, strideW >= 1 else {
       throw error(.invalidGraph, "strides must be at least 1, got \(strideH)×\(strideW)")
@@ -86,6 +86,11 @@ extension OpContext {
     }
     guard filterH >= 1, filterW >= 1 else {
       throw error(.invalidGraph, "the window must be at least 1×1, got \(filterH)×\(filterW)")
+    }
+    if let explicit {
+      return try explicitWindowGeometry(
+        explicit, strideH: strideH, strideW: strideW, dilationH: dilationH, dilationW: dilationW,
+        input: input, filterH: filterH, filterW: filterW, output: output)
     }
     let outH = WindowGeometry.outputSize(padding: padding, input: input.h, filter: filterH, stride: strideH, dilation: dilationH)
     let outW = WindowGeometry.outputSize(padding: padding, input: input.w, filter: filterW, stride: strideW, dilation: dilationW)
@@ -99,5 +104,26 @@ extension OpContext {
       strideH: strideH, strideW: strideW, dilationH: dilationH, dilationW: dilationW,
       padH: WindowGeometry.padding(input: input.h, filter: filterH, output: outH, stride: strideH, dilation: dilationH),
       padW: WindowGeometry.padding(input: input.w, filter: filterW, output: outW, stride: strideW, dilation: dilationW))
+  }
+
+  /// A folded PAD's amounts: the top/left padding as given; the kernels skip
+  /// every tap outside the input, which pads the bottom/right for free.
+  private func explicitWindowGeometry(
+    _ explicit: ExplicitPadding, strideH: Int, strideW: Int, dilationH: Int, dilationW: Int,
+    input: NHWCDims, filterH: Int, filterW: Int, output: NHWCDims
+  ) throws -> WindowGeometry {
+    func extent(_ size: Int, _ before: Int, _ after: Int, _ filter: Int, _ stride: Int, _ dilation: Int) -> Int {
+      let effective = (filter - 1) * dilation + 1
+      let padded = size + before + after
+      return padded < effective ? 0 : (padded - effective) / stride + 1
+    }
+    let outH = extent(input.h, explicit.top, explicit.bottom, filterH, strideH, dilationH)
+    let outW = extent(input.w, explicit.left, explicit.right, filterW, strideW, dilationW)
+    guard output.h == outH, output.w == outW, output.n == input.n, outH >= 1, outW >= 1 else {
+      throw error(.invalidGraph, "output is \(output.n)×\(output.h)×\(output.w), but padding \(explicit) with stride \(strideH)×\(strideW) gives \(input.n)×\(outH)×\(outW) for input \(input.n)×\(input.h)×\(input.w)")
+    }
+    return WindowGeometry(
+      strideH: strideH, strideW: strideW, dilationH: dilationH, dilationW: dilationW,
+      padH: explicit.top, padW: explicit.left)
   }
 }
