@@ -65,7 +65,9 @@ test-conformance: release
 	$(PY) tools/conformance.py --edgec $(RELEASE_BIN)
 
 ## bench: compile time, ops, MACs, weights, peak SRAM and lower bound per
-## MLPerf Tiny model, next to TFLM's arena.
+## MLPerf Tiny model, next to TFLM's arena; the memory plan (arena, lower
+## bound, fragmentation, schedule) of those and of the MobileNetV2-style
+## fixture; instructions per inference under QEMU.
 bench: setup release
 	$(PY) tools/bench.py --edgec $(RELEASE_BIN)
 
