@@ -83,7 +83,7 @@ def _inverted_residual(x, expansion: int, filters: int, stride: int):
 
 
 # (expansion, output channels, stride) per block: MobileNetV2's sequence at a
-# small width for a 64x64 input; six of the ten blocks end in a residual ADD.
+# small width for a 64x64 input; five of the ten blocks end in a residual ADD.
 MOBILENETV2_BLOCKS = [
     (1, 8, 1),
     (6, 12, 2), (6, 12, 1),
@@ -161,8 +161,8 @@ NETWORKS: list[Spec] = [
     Spec("net_autoencoder", "dense autoencoder 64-32-16-8-16-32-64 with folded BN", autoencoder(),
          varied_rows=True),
     Spec("net_mobilenetv2", "MobileNetV2-style, 64x64x3: CONV_2D s2, 10 inverted-residual blocks (expansion 6, "
-         "ZeroPadding2D + VALID depthwise on stride 2, linear projection, 6 residual ADDs), MEAN, "
-         "FULLY_CONNECTED, SOFTMAX", mobilenetv2(), varied_rows=True, conversions=(INT8,),
+         "ZeroPadding2D + VALID depthwise on stride 2, which the converter turns into one SAME depthwise, linear "
+         "projection, 5 residual ADDs), MEAN, FULLY_CONNECTED, SOFTMAX", mobilenetv2(), varied_rows=True, conversions=(INT8,),
          measure_arena=True, max_model_bytes=160 * 1024),
     Spec("two_outputs", "two graph outputs: CONV_2D 1x1 RELU and MAX_POOL_2D 2x2 of one input", two_outputs()),
     Spec("quant_dequant", "int8 model with float32 I/O: QUANTIZE at the input, DEQUANTIZE at the output",
