@@ -13,6 +13,9 @@ struct ModelEmitter {
   var arenaSection: String? = nil
   /// Emit EDGEC_PROFILE hooks (see CompileOptions).
   var profileHooks = false
+  /// Models compiled together: index into this shared arena instead of a
+  /// static one of our own (see CompileOptions).
+  var sharedArena: SharedArena? = nil
 
   var graph: Graph { map.graph }
   var name: String { graph.name }
@@ -28,6 +31,7 @@ struct ModelEmitter {
     lines.append("#ifdef __cplusplus\nextern \"C\" {\n#endif\n")
     lines.append("/* Bytes of RAM the model needs: the arena holds every activation, the inputs and the outputs. */")
     lines.append("#define \(macro)_ARENA_BYTES \(map.plan.arenaBytes)")
+    lines += sharedArenaNotice
     lines.append("#define \(macro)_INPUT_COUNT \(graph.inputs.count)")
     lines.append("#define \(macro)_OUTPUT_COUNT \(graph.outputs.count)\n")
     for (kind, ids) in [("input", graph.inputs), ("output", graph.outputs)] {
@@ -106,9 +110,7 @@ struct ModelEmitter {
       lines += map.weights.map(weightDeclaration)
       lines.append("")
     }
-    lines.append("/* The arena, laid out by the memory plan (plan.json): \(map.plan.arenaBytes) bytes,")
-    lines.append(" * lower bound for this order \(map.plan.lowerBoundBytes) bytes. */")
-    lines.append("static uint8_t \(name)_arena[\(macro)_ARENA_BYTES] EDGEC_ALIGNED(16)\(arenaAttribute);\n")
+    lines += arenaDeclaration
     lines += profileMacro
     var calls: [String] = []
     // The program in the plan's execution order (the scheduler may have
@@ -155,6 +157,40 @@ struct ModelEmitter {
     }
     lines.append("  return 0;\n}")
     return lines.joined(separator: "\n") + "\n"
+  }
+
+  // MARK: - The arena: this model's own, or one shared with models compiled with it
+
+  var arenaSymbol: String { sharedArena?.symbol ?? "\(name)_arena" }
+
+  /// A static arena of our own; with a shared arena, a declaration only (the
+  /// array is defined once, in `<symbol>.c`, so that the models overlap).
+  /// The declaration is spelt out rather than included so that this file
+  /// does not depend on which models it was compiled with.
+  var arenaDeclaration: [String] {
+    let plan = sharedArena == nil ? "plan.json" : "plan_\(name).json"
+    let layout = [
+      "/* The arena, laid out by the memory plan (\(plan)): \(map.plan.arenaBytes) bytes,",
+      " * lower bound for this order \(map.plan.lowerBoundBytes) bytes. */",
+    ]
+    guard let sharedArena else {
+      return layout + ["static uint8_t \(name)_arena[\(macro)_ARENA_BYTES] EDGEC_ALIGNED(16)\(arenaAttribute);\n"]
+    }
+    return layout + [
+      "/* Shared with the models compiled with this one (\(sharedArena.headerName));",
+      " * this model uses its first \(macro)_ARENA_BYTES bytes. */",
+      "extern uint8_t \(sharedArena.symbol)[];\n",
+    ]
+  }
+
+  /// What sharing means for the application, where it reads the API.
+  var sharedArenaNotice: [String] {
+    guard let sharedArena else { return [] }
+    return [
+      "/* The arena is \(sharedArena.symbol) (\(sharedArena.headerName)), shared with the models",
+      " * compiled together with this one: running any of them overwrites this model's",
+      " * inputs and outputs (copy out what you need first), and no two may run at once. */",
+    ]
   }
 
   // MARK: - Firmware options (only when asked; host builds stay plain C99)
@@ -207,7 +243,7 @@ struct ModelEmitter {
     let outs = try outputs.map { try pointerExpression($0, mutable: true, typed: true) }
     // Working memory from the arena, free during this step (plan.json's scratch).
     let scratchArguments =
-      !kernel.takesScratch ? [] : scratch.map { ["(\(name)_arena + \($0.offset))", "\($0.bytes)"] } ?? ["NULL", "0"]
+      !kernel.takesScratch ? [] : scratch.map { ["(\(arenaSymbol) + \($0.offset))", "\($0.bytes)"] } ?? ["NULL", "0"]
     if kernel.takesInputArray {
       return [
         "  {",
@@ -229,7 +265,7 @@ struct ModelEmitter {
     case .weights(let symbol):
       return symbol
     case .arena(let offset):
-      let address = "(\(name)_arena + \(offset))"
+      let address = "(\(arenaSymbol) + \(offset))"
       if !typed { return address }
       return mutable ? "(\(type) *)\(address)" : "(const \(type) *)\(address)"
     }

@@ -1,18 +1,27 @@
 import ArgumentParser
 import EdgeCodegen
 import EdgeCore
+import EdgeImport
 import EdgeTargets
 import Foundation
 
 struct CompileCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "compile",
-    abstract: "Compile a model into C for a target.",
+    abstract: "Compile a model (or several that share one arena) into C for a target.",
     discussion: """
       Writes into the output directory: <model>.h (the API), <model>.c (the \
       kernel calls), <model>_weights.c (constants, in flash), the runtime kernels \
       the model uses under edgec/, plan.json (where every tensor lives) and \
       report.json (SRAM, flash, MACs). Build it with `cc -I <dir> <dir>/*.c <dir>/edgec/*.c`.
+
+      Several models (`edgec compile kws.tflite cmd.tflite --target T`) are \
+      emitted side by side for an application that runs them one after the \
+      other: they share one arena, edgec_shared_arena (edgec_shared_arena.h/.c), \
+      as large as the largest model needs, and one copy of each runtime kernel. \
+      Running one overwrites the others' inputs and outputs. plan.json and \
+      report.json then describe the pair (each model's own plan is also in \
+      plan_<model>.json); the model names, taken from the file names, must differ.
 
       Nothing is written unless the whole compilation succeeds; a model that \
       does not fit the target's SRAM or flash is an error that says how much it \
@@ -21,10 +30,13 @@ struct CompileCommand: ParsableCommand {
 
   @OptionGroup var modelOptions: ModelOptions
 
+  @Argument(help: "More models to emit beside the first, sharing its arena (run one at a time).")
+  var moreModels: [String] = []
+
   @Option(help: "The chip to compile for (see `edgec targets`).")
   var target: String = "host"
 
-  @Option(name: [.customShort("o"), .long], help: "Output directory (replaced if it exists). Default: build/<model>.")
+  @Option(name: [.customShort("o"), .long], help: "Output directory (replaced if it exists). Default: build/<model> (build/<model>_<model>… for several).")
   var output: String?
 
   @Flag(help: "Skip compiling the generated code with the target's compiler to measure its size.")
@@ -32,13 +44,14 @@ struct CompileCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let graph = try modelOptions.load()
       let chip = try TargetCatalog().load(target)
-      let result = try compile(
-        graph, for: chip,
-        options: CompileOptions(
-          rounding: modelOptions.rounding, measureCode: !noMeasureCode,
-          sourceName: (modelOptions.model as NSString).lastPathComponent))
+      var options = CompileOptions(rounding: modelOptions.rounding, measureCode: !noMeasureCode)
+      if !moreModels.isEmpty {
+        return try compileTogether(for: chip, options: options)
+      }
+      let graph = try modelOptions.load()
+      options.sourceName = (modelOptions.model as NSString).lastPathComponent
+      let result = try compile(graph, for: chip, options: options)
       let directory = output ?? "build/\(graph.name)"
       try writeDirectoryAtomically(result.files.map { ($0.path, $0.contents) }, to: directory)
       let r = result.report
@@ -47,5 +60,24 @@ struct CompileCommand: ParsableCommand {
       print("  SRAM  \(grouped(r.peakSRAMBytes)) bytes (lower bound \(grouped(r.lowerBoundBytes))) of \(grouped(chip.sramBudgetBytes)) available")
       print("  flash \(grouped(r.weightsBytes + r.code.bytes)) bytes (weights \(grouped(r.weightsBytes)), code \(grouped(r.code.bytes)), \(r.code.method)) of \(grouped(chip.flashBytes))")
     }
+  }
+
+  /// Several models, one arena (EdgeCodegen's compileTogether).
+  func compileTogether(for chip: Target, options: CompileOptions) throws {
+    let paths = [modelOptions.model] + moreModels
+    let models = try paths.map { ModelSource(graph: try loadModel(path: $0), path: $0) }
+    let result = try EdgeCodegen.compileTogether(models, for: chip, options: options)
+    let directory = output ?? "build/\(models.map(\.graph.name).joined(separator: "_"))"
+    try writeDirectoryAtomically(result.files.map { ($0.path, $0.contents) }, to: directory)
+    let r = result.report
+    print("compiled \(models.map(\.graph.name).joined(separator: ", ")) for \(chip.name) into \(directory)/, sharing one arena")
+    let width = models.map(\.graph.name.count).max() ?? 0
+    for m in r.models {
+      let name = m.model.padding(toLength: width, withPad: " ", startingAt: 0)
+      print("  \(name)  arena \(grouped(m.arenaBytes)) bytes (lower bound \(grouped(m.lowerBoundBytes))), ops \(m.ops), MACs \(grouped(m.macs)), weights \(grouped(m.weightsBytes))")
+    }
+    print("  SRAM  \(grouped(r.peakSRAMBytes)) bytes shared, set by \(r.setBy) (separate arenas: \(grouped(r.separateArenasBytes))) of \(grouped(chip.sramBudgetBytes)) available")
+    print("  flash \(grouped(r.weightsBytes + r.code.bytes)) bytes (weights \(grouped(r.weightsBytes)), code \(grouped(r.code.bytes)), \(r.code.method)) of \(grouped(chip.flashBytes))")
+    print("  kernels: \(r.kernels.joined(separator: " "))")
   }
 }
