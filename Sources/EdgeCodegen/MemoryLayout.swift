@@ -8,7 +8,9 @@ import EdgeTargets
 /// ops run in the order with the least peak (`planScheduledMemory`); and
 /// kernels that want scratch get it from bytes free at their step.
 func planProgramMemory(graph: Graph, program: [LoweredOp], target: Target) throws -> MemoryPlan {
-  let views = StorageMap.aliases(of: program, in: graph)
+  var views = StorageMap.aliases(of: program, in: graph)
+  let slices = concatenationSlices(graph: graph, program: program, views: views, alignment: target.tensorAlignment)
+  for (input, slice) in slices { views[input] = slice.output }
   let candidates = program.compactMap { step -> InPlaceCandidate? in
     guard case .kernel(let opIndex, let kernel, let inputs, let outputs) = step, outputs.count == 1,
       !kernel.inPlaceInputs.isEmpty
@@ -19,9 +21,35 @@ func planProgramMemory(graph: Graph, program: [LoweredOp], target: Target) throw
   let writes = try chooseInPlaceWrites(graph, views: views, candidates: candidates)
   let aliases = views.merging(writes) { view, _ in view }
   var plan = try planScheduledMemory(
-    graph, aliases: aliases, inPlace: Set(writes.keys), alignment: target.tensorAlignment)
+    graph, aliases: aliases, aliasOffsets: slices.mapValues(\.offset), inPlace: Set(writes.keys),
+    alignment: target.tensorAlignment)
   plan.grantScratch(scratchRequests(graph: graph, program: program, flavour: target.kernels))
   return plan
+}
+
+/// CONCATENATION inputs the planner places in their slice of the output, so
+/// their producers write there and the copy disappears (input → output and
+/// byte offset). Only where it is safe and simple: every input of the op is
+/// a distinct arena tensor that takes part in no other view, and every slice
+/// starts at an aligned offset (kernels may store words).
+func concatenationSlices(
+  graph: Graph, program: [LoweredOp], views: [TensorID: TensorID], alignment: Int
+) -> [TensorID: (output: TensorID, offset: Int)] {
+  var viewed = Set(views.keys).union(views.values)
+  var result: [TensorID: (output: TensorID, offset: Int)] = [:]
+  for case .kernel(_, let kernel, let inputs, let outputs) in program {
+    guard let offsets = kernel.inputSlicesOfOutput, outputs.count == 1, offsets.count == inputs.count else { continue }
+    let ids = inputs.compactMap { $0 }
+    let output = outputs[0]
+    guard ids.count == inputs.count, Set(ids).count == ids.count, !ids.contains(output),
+      !viewed.contains(output), offsets.allSatisfy({ $0 % alignment == 0 }),
+      ids.allSatisfy({ !graph.tensors[$0].isConstant && !graph.tensors[$0].isVariable && !viewed.contains($0) }),
+      !graph.tensors[output].isVariable
+    else { continue }
+    for (id, offset) in zip(ids, offsets) { result[id] = (output, offset) }
+    viewed.formUnion(ids + [output])
+  }
+  return result
 }
 
 /// Bytes of scratch each kernel's fastest path uses on this target's kernel

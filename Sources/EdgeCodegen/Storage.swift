@@ -76,6 +76,18 @@ struct StorageMap {
 
   func storage(of id: TensorID) -> Storage? { storage[id] }
 
+  /// Whether a CONCATENATION-like kernel's inputs already sit in their
+  /// slices of its output, so that calling it would copy bytes onto themselves.
+  func inputsAreInPlace(_ kernel: any PreparedKernel, _ inputs: [TensorID?], _ outputs: [TensorID]) -> Bool {
+    guard let slices = kernel.inputSlicesOfOutput, slices.count == inputs.count, outputs.count == 1,
+      case .arena(let base)? = storage[outputs[0]]
+    else { return false }
+    return zip(inputs, slices).allSatisfy { id, slice in
+      guard let id, case .arena(let offset)? = storage[id] else { return false }
+      return offset == base + slice
+    }
+  }
+
   /// Bytes of every constant the generated code carries.
   var weightBytes: Int { weights.map { graph.tensors[$0].byteSize }.reduce(0, +) }
 }

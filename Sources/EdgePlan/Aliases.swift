@@ -3,19 +3,21 @@ import EdgeCore
 /// Collapses alias chains to their roots: `aliases` maps a tensor to the
 /// tensor whose bytes it reuses (a RESHAPE output to its input), and the
 /// result maps every alias member to the tensor at the end of its chain,
-/// which owns the buffer. Throws, naming the tensor, when an alias refers to
-/// a tensor that does not exist, ends in a constant (which lives in flash),
-/// joins tensors of different byte sizes, or goes round in a cycle.
-public func aliasRoots(_ aliases: [TensorID: TensorID], in graph: Graph) throws -> [TensorID:
-  TensorID]
-{
+/// which owns the buffer. `offsets` places a member at a byte offset inside
+/// its target (a CONCATENATION input in its slice of the output); members
+/// without one have their target's size. Throws, naming the tensor, when an
+/// alias refers to a tensor that does not exist, ends in a constant (which
+/// lives in flash), does not fit its target, or goes round in a cycle.
+public func aliasRoots(
+  _ aliases: [TensorID: TensorID], offsets: [TensorID: Int] = [:], in graph: Graph
+) throws -> [TensorID: TensorID] {
   var roots: [TensorID: TensorID] = [:]
   // Sorted so that the error for an inconsistent map is always the same one.
   for member in aliases.keys.sorted() {
     var path: [TensorID] = [member]
     var current = member
     while let next = aliases[current] {
-      try checkAlias(from: current, to: next, in: graph)
+      try checkAlias(from: current, to: next, offset: offsets[current], in: graph)
       if path.contains(next) {
         let cycle = (path + [next]).map(String.init).joined(separator: " -> ")
         throw EdgeError(
@@ -32,7 +34,25 @@ public func aliasRoots(_ aliases: [TensorID: TensorID], in graph: Graph) throws 
   return roots
 }
 
-private func checkAlias(from member: TensorID, to target: TensorID, in graph: Graph) throws {
+/// Each member's byte offset inside its root's buffer: the sum of the
+/// offsets along its chain (0 for plain views).
+public func rootOffsets(_ aliases: [TensorID: TensorID], offsets: [TensorID: Int]) -> [TensorID: Int] {
+  var result: [TensorID: Int] = [:]
+  for member in aliases.keys {
+    var total = 0
+    var current = member
+    var steps = 0
+    while let next = aliases[current], steps <= aliases.count {
+      total += offsets[current] ?? 0
+      current = next
+      steps += 1
+    }
+    result[member] = total
+  }
+  return result
+}
+
+private func checkAlias(from member: TensorID, to target: TensorID, offset: Int?, in graph: Graph) throws {
   for id in [member, target] where !graph.tensors.indices.contains(id) {
     throw EdgeError(
       .invalidGraph, "an alias refers to tensor \(id), but the graph has \(graph.tensors.count)")
@@ -51,6 +71,16 @@ private func checkAlias(from member: TensorID, to target: TensorID, in graph: Gr
   }
   let memberBytes = try byteCount(of: member, in: graph)
   let targetBytes = try byteCount(of: target, in: graph)
+  if let offset {
+    guard offset >= 0, offset + memberBytes <= targetBytes else {
+      throw EdgeError(
+        .invalidGraph,
+        "has \(memberBytes) bytes at offset \(offset) of \(graph.describe(tensor: target)),"
+          + " which has only \(targetBytes)",
+        at: location(of: member, in: graph))
+    }
+    return
+  }
   guard memberBytes == targetBytes else {
     throw EdgeError(
       .invalidGraph,

@@ -84,9 +84,10 @@ public struct MemoryPlan: Hashable, Sendable {
 /// in `plan.order`.
 public func planMemory(
   _ graph: Graph, schedule: MemorySchedule, aliases: [TensorID: TensorID] = [:],
-  alignment: Int = 16
+  aliasOffsets: [TensorID: Int] = [:], alignment: Int = 16
 ) throws -> MemoryPlan {
-  var plan = try planMemory(graph, order: schedule.order, aliases: aliases, alignment: alignment)
+  var plan = try planMemory(
+    graph, order: schedule.order, aliases: aliases, aliasOffsets: aliasOffsets, alignment: alignment)
   plan.schedule = schedule.method
   return plan
 }
@@ -97,14 +98,15 @@ public func planMemory(
 /// lower bound is lower but harder to pack (the plan then says `.stored`).
 /// Code generation must run the ops in `plan.order`.
 public func planScheduledMemory(
-  _ graph: Graph, aliases: [TensorID: TensorID] = [:], inPlace: Set<TensorID> = [],
-  alignment: Int = 16
+  _ graph: Graph, aliases: [TensorID: TensorID] = [:], aliasOffsets: [TensorID: Int] = [:],
+  inPlace: Set<TensorID> = [], alignment: Int = 16
 ) throws -> MemoryPlan {
   let schedule = try scheduleForMemory(
-    graph, aliases: aliases, inPlace: inPlace, alignment: alignment)
-  let scheduled = try planMemory(graph, schedule: schedule, aliases: aliases, alignment: alignment)
+    graph, aliases: aliases, aliasOffsets: aliasOffsets, inPlace: inPlace, alignment: alignment)
+  let scheduled = try planMemory(
+    graph, schedule: schedule, aliases: aliases, aliasOffsets: aliasOffsets, alignment: alignment)
   guard schedule.order != Array(graph.operators.indices) else { return scheduled }
-  let stored = try planMemory(graph, aliases: aliases, alignment: alignment)
+  let stored = try planMemory(graph, aliases: aliases, aliasOffsets: aliasOffsets, alignment: alignment)
   return stored.arenaBytes < scheduled.arenaBytes ? stored : scheduled
 }
 
@@ -114,14 +116,16 @@ public func planScheduledMemory(
 /// over the union of its members' lifetimes. Throws an EdgeError naming the
 /// tensor or op when the graph, the order or the aliases are inconsistent.
 public func planMemory(
-  _ graph: Graph, order: [Int]? = nil, aliases: [TensorID: TensorID] = [:], alignment: Int = 16
+  _ graph: Graph, order: [Int]? = nil, aliases: [TensorID: TensorID] = [:],
+  aliasOffsets: [TensorID: Int] = [:], alignment: Int = 16
 ) throws -> MemoryPlan {
   guard alignment > 0, alignment & (alignment - 1) == 0 else {
     throw EdgeError(.invalidInput, "alignment \(alignment) is not a positive power of two")
   }
   let steps = try executionSteps(of: graph, order: order)
   let lifetimes = try tensorLifetimes(in: graph, order: steps)
-  let roots = try aliasRoots(aliases, in: graph)
+  let roots = try aliasRoots(aliases, offsets: aliasOffsets, in: graph)
+  let memberOffsets = rootOffsets(aliases, offsets: aliasOffsets)
   var bytes: [TensorID: Int] = [:]
   for lifetime in lifetimes {
     bytes[lifetime.tensor] = try byteCount(of: lifetime.tensor, in: graph)
@@ -138,7 +142,8 @@ public func planMemory(
     let root = roots[id] ?? id
     return PlannedTensor(
       tensor: id, name: graph.tensors[id].name, bytes: bytes[id] ?? 0,
-      offset: offsets[root] ?? 0, firstOp: lifetime.firstStep, lastOp: lifetime.lastStep,
+      offset: (offsets[root] ?? 0) + (memberOffsets[id] ?? 0), firstOp: lifetime.firstStep,
+      lastOp: lifetime.lastStep,
       aliasOf: roots[id])
   }
   return MemoryPlan(
@@ -178,10 +183,10 @@ func bufferRequests(
       request.lastStep = max(request.lastStep, lifetime.lastStep)
       requests[root] = request
     } else {
-      // Alias members have their root's size (checked by aliasRoots).
+      // The root owns the buffer; a member is its size or (at an offset) fits in it.
       requests[root] = BufferRequest(
         id: root, name: graph.tensors[root].name,
-        bytes: alignUp(bytes[lifetime.tensor] ?? 0, to: alignment),
+        bytes: alignUp(bytes[root] ?? bytes[lifetime.tensor] ?? 0, to: alignment),
         firstStep: lifetime.firstStep, lastStep: lifetime.lastStep)
     }
   }

@@ -69,14 +69,14 @@ public let defaultScheduleStateBudget = 100_000
 /// nothing without a reason. Deterministic: sets are visited in the order
 /// they were first reached, ops by index.
 public func scheduleForMemory(
-  _ graph: Graph, aliases: [TensorID: TensorID] = [:], inPlace: Set<TensorID> = [],
-  alignment: Int = 16, stateBudget: Int = defaultScheduleStateBudget
+  _ graph: Graph, aliases: [TensorID: TensorID] = [:], aliasOffsets: [TensorID: Int] = [:],
+  inPlace: Set<TensorID> = [], alignment: Int = 16, stateBudget: Int = defaultScheduleStateBudget
 ) throws -> MemorySchedule {
   guard alignment > 0, alignment & (alignment - 1) == 0 else {
     throw EdgeError(.invalidInput, "alignment \(alignment) is not a positive power of two")
   }
   let problem = try ScheduleProblem(
-    graph, aliases: aliases, inPlace: inPlace, alignment: alignment)
+    graph, aliases: aliases, aliasOffsets: aliasOffsets, inPlace: inPlace, alignment: alignment)
   let count = problem.opCount
   let stored = Array(0..<count)
   let storedPeak = problem.peak(of: stored)

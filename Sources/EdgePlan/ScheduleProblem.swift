@@ -90,10 +90,11 @@ struct ScheduleProblem {
   /// Throws the errors `planMemory` throws for the same graph and aliases,
   /// and one for an in-place write the stored order runs too early.
   init(
-    _ graph: Graph, aliases: [TensorID: TensorID], inPlace: Set<TensorID> = [], alignment: Int
+    _ graph: Graph, aliases: [TensorID: TensorID], aliasOffsets: [TensorID: Int] = [:],
+    inPlace: Set<TensorID> = [], alignment: Int
   ) throws {
     _ = try tensorLifetimes(in: graph)  // validates tensors and the stored order
-    let roots = try aliasRoots(aliases, in: graph)
+    let roots = try aliasRoots(aliases, offsets: aliasOffsets, in: graph)
     opCount = graph.operators.count
     predecessors = [OpSet](repeating: OpSet(capacity: opCount), count: opCount)
     starts = [[Int]](repeating: [], count: opCount)

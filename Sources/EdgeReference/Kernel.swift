@@ -50,6 +50,10 @@ public protocol PreparedKernel: Sendable {
   /// working memory the code generator carves from the arena (optimized
   /// kernels use it; every kernel must also run with none).
   var takesScratch: Bool { get }
+  /// When every input is a contiguous byte range of the output (a
+  /// CONCATENATION whose axis has no outer rows), the inputs' byte offsets in
+  /// the output: placed there by the planner, the op has nothing to copy.
+  var inputSlicesOfOutput: [Int]? { get }
   /// Computes the outputs from the inputs. `inputs` holds nil for absent
   /// optional inputs; `outputs` arrive zero-filled with their final type and shape.
   func run(inputs: [TensorValue?], outputs: inout [TensorValue])
@@ -59,6 +63,7 @@ extension PreparedKernel {
   public var takesInputArray: Bool { false }
   public var inPlaceInputs: [Int] { [] }
   public var takesScratch: Bool { false }
+  public var inputSlicesOfOutput: [Int]? { nil }
 }
 
 /// One step of the lowered program.

@@ -47,8 +47,21 @@ import Testing
 
   @Test(arguments: Fixture.all)
   func emittedCMatchesTFLM(_ fixture: Fixture) throws {
+    try checkEmittedC(fixture, alignment: nil)
+  }
+
+  /// The same with the Cortex-M targets' 4-byte tensor alignment, under
+  /// which the planner places more tensors in each other's bytes
+  /// (CONCATENATION slices, tighter packing).
+  @Test(arguments: Fixture.all)
+  func emittedCMatchesTFLMWithWordAlignment(_ fixture: Fixture) throws {
+    try checkEmittedC(fixture, alignment: 4)
+  }
+
+  func checkEmittedC(_ fixture: Fixture, alignment: Int?) throws {
     let graph = try fixture.graph()
-    let host = try TargetCatalog().load("host")
+    var host = try TargetCatalog().load("host")
+    if let alignment { host.tensorAlignment = alignment }
     let compilation = try compile(graph, for: host, options: CompileOptions(measureCode: false))
     let batch = try InputBatch(try fixture.inputs(), for: graph, names: fixture.inputFiles)
     let outputs = try simulateOnHost(compilation, batch: batch, target: host)

@@ -59,6 +59,10 @@ public struct ConcatenationKernel: PreparedKernel {
   /// Bytes of each input per output row.
   public var copyBytes: [Int32]
 
+  public var inputSlicesOfOutput: [Int]? {
+    guard outer == 1 else { return nil }
+    return copyBytes.indices.map { i in copyBytes[..<i].map(Int.init).reduce(0, +) }
+  }
   public var cFunction: String { "edgec_concatenation" }
   public var cParamsType: String { "edgec_concatenation_params" }
   public var takesInputArray: Bool { true }
