@@ -31,6 +31,42 @@
 #error "the cortex-m kernels need the DSP extension (Cortex-M4/M7/M33); use the portable kernels"
 #endif
 
+/* Scratch for the full-speed paths (kernels.h: the compiler carves it out
+ * of the arena where bytes are free; Sources/EdgeCodegen/KernelScratch.swift
+ * mirrors these formulas). G = ceil(depth / 4) groups of four depth elements.
+ *
+ * edgec_conv2d_s8, edgec_conv2d_add_s8 (depth = kh · kw · in_c):
+ *   4 · (8·G + (in_c % 4 != 0 ? G : 0) + 9·out_c) bytes
+ *   — four widened columns (8 words a group), the gathered receptive field
+ *   when in_c is not a multiple of four (1 word a group), and per output
+ *   channel its record (7 words), an exact-list entry (1) and four spare
+ *   outputs (1: also where the fused ADD's convolution values wait).
+ *   0 for grouped convolutions (filter depth != in_c), which use none.
+ *   With less, the channels go in chunks of what fits while a chunk holds
+ *   four (or all) of them (the columns widened again per chunk); with less
+ *   than that, the scratch-free path (edgec_cm_direct_conv.h).
+ *
+ * edgec_fully_connected_s8 (depth = accum_depth):
+ *   4 · ((batches >= 3 ? 8 : 2)·G + 9·out) bytes
+ *   — the widened input rows (four at a time from three batch rows on) and
+ *   the records as above. Per-tensor layers with one or two rows need only
+ *   the 4·2·G of the widened row. Less: chunks as above, then the
+ *   scratch-free path.
+ *
+ * Both need none with depth < 4, where only the scratch-free path applies. */
+static inline int32_t edgec_cm_conv_scratch_bytes(int32_t kh, int32_t kw, int32_t in_c,
+                                                  int32_t filter_c, int32_t out_c) {
+  const int32_t groups = (kh * kw * filter_c + 3) / 4;
+  if (filter_c != in_c || kh * kw * filter_c < 4) return 0;
+  return 4 * (8 * groups + (in_c % 4 != 0 ? groups : 0) + 9 * out_c);
+}
+
+static inline int32_t edgec_cm_fc_scratch_bytes(int32_t batches, int32_t depth, int32_t out) {
+  const int32_t groups = (depth + 3) / 4;
+  if (depth < 4) return 0;
+  return 4 * ((batches >= 3 ? 8 : 2) * groups + 9 * out);
+}
+
 /* Unaligned-tolerant word access (one LDR/STR on ARMv7E-M). */
 static inline uint32_t edgec_cm_load32(const void *p) {
   uint32_t v;

@@ -144,30 +144,30 @@ static inline __attribute__((always_inline)) int32_t edgec_cm_gemm_output(
 }
 
 /* Channels [first, first + count) of four columns in C; `out` is column 0's
- * channel `first`, column p's is `channels` bytes later; `pixels` stored. */
+ * channel `first`, column p's is `stride` bytes later; `pixels` stored. */
 static inline __attribute__((always_inline)) void edgec_cm_gemm_run(
     const edgec_cm_gemm *g, const uint32_t *columns, const edgec_cm_channel *table, int32_t first,
-    int32_t count, int8_t *out, int32_t pixels, int shift1, int full_range) {
+    int32_t count, int8_t *out, int32_t stride, int32_t pixels, int shift1, int full_range) {
   const int8_t *w = g->filter + first * g->depth;
   int32_t c, p;
   for (c = first; c < first + count; ++c, ++table, ++out, w += g->depth) {
     int32_t acc[4];
     edgec_cm_dot4(w, columns, acc, g->dot_groups);
     for (p = 0; p < pixels; ++p) {
-      out[p * g->channels] = (int8_t)edgec_cm_gemm_output(g, table, c, acc[p], shift1, full_range);
+      out[p * stride] = (int8_t)edgec_cm_gemm_output(g, table, c, acc[p], shift1, full_range);
     }
   }
 }
 
 /* Channels [first, first + count) of four columns (`pixels` of them real),
  * with their records in `table` and the exact ones listed in `exact`; `out`
- * is column 0's channel `first`. A block with fewer than four real columns
- * goes through the assembly too, into `spare` (4 · count bytes), and only the
- * real columns are copied out. */
+ * is column 0's channel `first`, column p's `stride` bytes later. A block
+ * with fewer than four real columns goes through the assembly too, into
+ * `spare` (4 · count bytes), and only the real columns are copied out. */
 static inline void edgec_cm_gemm_block(const edgec_cm_gemm *g, const uint32_t *columns,
                                        const edgec_cm_channel *table, int32_t first, int32_t count,
                                        int mixed, const int32_t *exact, int32_t exact_count,
-                                       int8_t *spare, int8_t *out, int32_t pixels) {
+                                       int8_t *spare, int8_t *out, int32_t stride, int32_t pixels) {
   if (g->shift1 && g->full_range) {
     edgec_cm_block_args a;
     int32_t i, p;
@@ -176,7 +176,7 @@ static inline void edgec_cm_gemm_block(const edgec_cm_gemm *g, const uint32_t *c
     a.channels = table;
     a.channels_end = table + count;
     a.out = pixels == 4 ? out : spare;
-    a.stride = pixels == 4 ? g->channels : count;
+    a.stride = pixels == 4 ? stride : count;
     a.group_bytes = (g->depth >> 2) << 2;
     a.tail_shift = (int32_t)(g->dot_groups >> 24);
     if (a.tail_shift == 0) {
@@ -198,12 +198,12 @@ static inline void edgec_cm_gemm_block(const edgec_cm_gemm *g, const uint32_t *c
       for (p = 0; p < 4; ++p) a.out[c - first + p * a.stride] = (int8_t)edgec_cm_gemm_exact(g, c, acc[p]);
     }
     if (pixels < 4) {
-      for (p = 0; p < pixels; ++p) (void)edgec_cm_copy(out + p * g->channels, spare + p * count, count);
+      for (p = 0; p < pixels; ++p) (void)edgec_cm_copy(out + p * stride, spare + p * count, count);
     }
   } else if (g->shift1) {
-    edgec_cm_gemm_run(g, columns, table, first, count, out, pixels, 1, 0);
+    edgec_cm_gemm_run(g, columns, table, first, count, out, stride, pixels, 1, 0);
   } else {
-    edgec_cm_gemm_run(g, columns, table, first, count, out, pixels, 0, 0);
+    edgec_cm_gemm_run(g, columns, table, first, count, out, stride, pixels, 0, 0);
   }
 }
 

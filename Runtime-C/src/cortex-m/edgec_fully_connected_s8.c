@@ -17,6 +17,7 @@
 
 #include "edgec/fixedpoint.h"
 #include "edgec/kernels.h"
+#include "edgec_cm_direct.h"
 #include "edgec_cm_gemm.h"
 
 /* LiteRT's static_cast<int32_t>(round(double(acc) * scale)), as the portable
@@ -109,24 +110,60 @@ static void edgec_cm_fc_rows(const edgec_cm_gemm *g, const uint32_t *x,
   }
 }
 
+/* Rows one at a time without scratch: weight rows four at a time in
+ * edgec_cm_direct_quad, the input widened on the fly for each four. */
+static void edgec_cm_fc_direct(const edgec_fully_connected_s8_params *p, const edgec_cm_gemm *g,
+                               const int8_t *input, int8_t *output, int32_t rows) {
+  edgec_cm_direct_record table[4];
+  edgec_cm_quad_args a;
+  int32_t sums[4], first, b, j;
+  int8_t values[4];
+  a.offset_pair = edgec_cm_pair16(p->input_offset);
+  a.group_bytes = g->depth & ~3;
+  a.tail_bytes = g->depth & 3;
+  a.runs = 1;
+  a.input_skip = a.filter_skip = 0;
+  a.records = table;
+  a.records_end = table + 4;
+  for (first = 0; first < g->channels; first += 4) {
+    const int32_t n = g->channels - first < 4 ? g->channels - first : 4;
+    const int fast = edgec_cm_direct_table(g, first, n, 0, 0, table);
+    edgec_cm_direct_rows(n, g->depth, &a);
+    for (b = 0; b < rows; ++b) {
+      int8_t *out = output + b * g->channels + first;
+      a.input = input + b * g->depth;
+      a.filter = g->filter + first * g->depth;
+      a.out = fast && n == 4 ? out : values;
+      a.sums = fast ? NULL : sums;
+      edgec_cm_direct_quad(&a);
+      if (fast && n == 4) continue;
+      for (j = 0; j < n; ++j) {
+        const int32_t k = edgec_cm_direct_place[n][j];
+        out[j] = fast ? values[k] : (int8_t)edgec_cm_gemm_exact(g, first + j, sums[k]);
+      }
+    }
+  }
+}
+
 void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const int8_t *input,
                               const int8_t *filter, const int32_t *bias, int8_t *output,
-                              void *scratch_memory, int32_t scratch_bytes) {
+                              void *scratch, int32_t scratch_bytes) {
   const int32_t depth = p->accum_depth, groups = (depth + 3) >> 2;
   const uint32_t offset_pair = edgec_cm_pair16(p->input_offset);
   /* The scratch holds the records (from its start), the exact channels'
-   * list, the spare outputs, then the widened input rows. */
-  uint32_t *const words = (uint32_t *)scratch_memory;
-  edgec_cm_channel *const records = (edgec_cm_channel *)scratch_memory;
-  const int32_t scratch_words = scratch_bytes / 4;
+   * list, the spare outputs, then the widened input rows; the per-tensor
+   * row loops need the widened row alone. */
+  uint32_t *const words = (uint32_t *)scratch;
+  edgec_cm_channel *const records = (edgec_cm_channel *)scratch;
+  const int32_t scratch_words = scratch != NULL && scratch_bytes > 0 ? scratch_bytes / 4 : 0;
+  const int32_t least = p->output_depth < 4 ? p->output_depth : 4;
   edgec_cm_channel rows_record;
   edgec_cm_gemm g;
   uint32_t *x;
   int32_t *exact;
   int8_t *spare;
   int32_t b = 0, first, chunk, slot;
-  if (p->rounding != EDGEC_ROUND_DOUBLE || p->filter_offset != 0 || depth < 4 ||
-      2 * groups + 9 > scratch_words || p->input_offset < -127 ||
+  if (p->rounding != EDGEC_ROUND_DOUBLE || p->filter_offset != 0 || p->input_offset < -127 ||
       p->input_offset > 128) {
     edgec_cm_fc_plain(p, input, filter, bias, output);
     return;
@@ -142,9 +179,13 @@ void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const in
   g.act_min = p->act_min;
   g.act_max = p->act_max;
   edgec_cm_gemm_prepare(&g);
+  if (depth < 4 || scratch_words < 2 * groups) {
+    edgec_cm_fc_direct(p, &g, input, output, p->batches);
+    return;
+  }
   /* Four batch rows at a time while three or more are left: the four-column
    * core costs four rows' work however many it stores. */
-  if (8 * groups + 9 <= scratch_words && p->batches >= 3) {
+  if (8 * groups + 9 * least <= scratch_words && p->batches >= 3) {
     chunk = edgec_cm_gemm_chunk(&g, scratch_words, 8 * groups);
     exact = (int32_t *)(words + 7 * chunk);
     spare = (int8_t *)(exact + chunk);
@@ -162,22 +203,27 @@ void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const in
           if ((depth & 3) != 0) edgec_cm_widen_tail(row + (depth & ~3), depth & 3, dst, offset_pair);
         }
         edgec_cm_gemm_block(&g, x, records, first, count, mixed, exact, exact_count, spare,
-                            output + b * g.channels + first, real);
+                            output + b * g.channels + first, g.channels, real);
       }
     }
   }
   if (b == p->batches) return;
   /* The other rows one at a time against every weight row. */
-  chunk = edgec_cm_gemm_chunk(&g, scratch_words, 2 * groups);
-  exact = (int32_t *)(words + 7 * chunk);
-  x = words + 9 * chunk;
   if (edgec_cm_fc_rows_fit(&g, &rows_record)) {
     for (; b < p->batches; ++b) {
-      (void)edgec_cm_widen_row(input + b * depth, x, depth >> 2, offset_pair);
-      edgec_cm_fc_rows(&g, x, &rows_record, output + b * g.channels);
+      (void)edgec_cm_widen_row(input + b * depth, words, depth >> 2, offset_pair);
+      edgec_cm_fc_rows(&g, words, &rows_record, output + b * g.channels);
     }
     return;
   }
+  if (scratch_words < 2 * groups + 9 * least) {
+    /* Rows whose records do not fit beside the widened row. */
+    edgec_cm_fc_direct(p, &g, input + b * depth, output + b * g.channels, p->batches - b);
+    return;
+  }
+  chunk = edgec_cm_gemm_chunk(&g, scratch_words, 2 * groups);
+  exact = (int32_t *)(words + 7 * chunk);
+  x = words + 9 * chunk;
   for (first = 0; first < g.channels; first += chunk) {
     const int32_t count = g.channels - first < chunk ? g.channels - first : chunk;
     int mixed;

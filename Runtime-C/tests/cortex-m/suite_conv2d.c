@@ -1,217 +1,87 @@
 /*
  * CONV_2D: the cortex-m edgec_conv2d_s8 against the portable one (built with
  * its symbol renamed to edgec_conv2d_s8_portable) on random shapes and
- * quantization parameters, then on the MLPerf Tiny layer shapes.
+ * quantization parameters (conv2d_cases.c), each run three times — without
+ * scratch, with a random part of the full-speed scratch, with all of it —
+ * then on the MLPerf Tiny layer shapes with and without scratch. The kernel
+ * must not write past the scratch it is given.
  */
+#include "conv2d_cases.h"
 #include "edgec/kernels.h"
+#include "edgec_cm_dsp.h"
 #include "harness.h"
 
 void edgec_conv2d_s8_portable(const edgec_conv2d_s8_params *p, const int8_t *input,
-                              const int8_t *filter, const int32_t *bias, int8_t *output, void *scratch,
-                              int32_t scratch_bytes);
+                              const int8_t *filter, const int32_t *bias, int8_t *output,
+                              void *scratch, int32_t scratch_bytes);
 
-#define MAX_INPUT 32768
-#define MAX_FILTER 65536
-#define MAX_OUTPUT 40960
-#define MAX_CHANNELS 512
 #define RANDOM_CASES 600
 
-static int8_t input_buf[MAX_INPUT + 4];
-static int8_t filter_buf[MAX_FILTER + 4];
-static int8_t reference[MAX_OUTPUT + HX_GUARD];
-static int8_t candidate[MAX_OUTPUT + HX_GUARD];
-static uint32_t scratch_buf[1536];
-static int32_t bias_buf[MAX_CHANNELS];
-static int32_t multiplier_buf[MAX_CHANNELS];
-static int32_t shift_buf[MAX_CHANNELS];
+static int8_t reference[HX_CONV_MAX_OUTPUT + HX_GUARD];
+static int8_t candidate[HX_CONV_MAX_OUTPUT + HX_GUARD];
 
-static int32_t volume(edgec_dims d) { return d.n * d.h * d.w * d.c; }
+/* Instructions of the cortex-m runs by scratch variant: none, part, full. */
+static uint64_t insns[3];
 
-static void describe(char *text, const edgec_conv2d_s8_params *p, int has_bias, int misalign) {
-  hx_line line;
-  int i;
-  hx_line_start(&line, "in ");
-  hx_line_int(&line, p->input.n);
-  hx_line_text(&line, "x");
-  hx_line_int(&line, p->input.h);
-  hx_line_text(&line, "x");
-  hx_line_int(&line, p->input.w);
-  hx_line_text(&line, "x");
-  hx_line_int(&line, p->input.c);
-  hx_line_text(&line, " filter ");
-  hx_line_int(&line, p->filter.n);
-  hx_line_text(&line, "x");
-  hx_line_int(&line, p->filter.h);
-  hx_line_text(&line, "x");
-  hx_line_int(&line, p->filter.w);
-  hx_line_text(&line, "x");
-  hx_line_int(&line, p->filter.c);
-  hx_line_text(&line, " out ");
-  hx_line_int(&line, p->output.h);
-  hx_line_text(&line, "x");
-  hx_line_int(&line, p->output.w);
-  hx_line_text(&line, " stride ");
-  hx_line_int(&line, p->stride_h);
-  hx_line_text(&line, ",");
-  hx_line_int(&line, p->stride_w);
-  hx_line_text(&line, " dil ");
-  hx_line_int(&line, p->dilation_h);
-  hx_line_text(&line, ",");
-  hx_line_int(&line, p->dilation_w);
-  hx_line_text(&line, " pad ");
-  hx_line_int(&line, p->pad_h);
-  hx_line_text(&line, ",");
-  hx_line_int(&line, p->pad_w);
-  hx_line_text(&line, " off ");
-  hx_line_int(&line, p->input_offset);
-  hx_line_text(&line, ",");
-  hx_line_int(&line, p->output_offset);
-  hx_line_text(&line, " act ");
-  hx_line_int(&line, p->act_min);
-  hx_line_text(&line, ",");
-  hx_line_int(&line, p->act_max);
-  hx_line_text(&line, has_bias ? " bias" : " nobias");
-  hx_line_text(&line, " misalign ");
-  hx_line_int(&line, misalign);
-  for (i = 0; i <= line.length; ++i) text[i] = line.text[i];
+static int32_t full_scratch(const edgec_conv2d_s8_params *p) {
+  return edgec_cm_conv_scratch_bytes(p->filter.h, p->filter.w, p->input.c, p->filter.c,
+                                     p->output.c);
 }
 
-/* Per-channel quantization as TFLite's QuantizeMultiplier makes it: Q31
- * multipliers in [2^30, 2^31) and small shifts, with rarer extremes. */
-static void random_quantization(int32_t channels, int extremes) {
-  int32_t c;
-  for (c = 0; c < channels; ++c) {
-    multiplier_buf[c] = hx_range(1 << 30, 0x7FFFFFFF);
-    shift_buf[c] = hx_range(-12, extremes ? 1 : 0);
-    if (extremes && hx_chance(10)) shift_buf[c] = hx_range(-31, 12);
-    if (extremes && hx_chance(3)) multiplier_buf[c] = hx_chance(50) ? 0 : hx_range(0, 0x7FFFFFFF);
-  }
+/* The least scratch the block path takes: the columns and four channels. */
+static int32_t block_least(const edgec_conv2d_s8_params *p) {
+  const int32_t full = full_scratch(p), channels = p->output.c;
+  return full == 0 ? 0 : full - 36 * (channels - (channels < 4 ? channels : 4));
 }
 
-static void random_bias(int32_t channels, int32_t magnitude) {
-  int32_t c;
-  for (c = 0; c < channels; ++c) bias_buf[c] = hx_range(-magnitude, magnitude);
-}
-
-/* Unused channels as TFLite's converter leaves them (most of VWW's later
- * layers): a bias of about +-2^30 and a shift of -20 to -31. */
-static void dead_channels(int32_t channels) {
-  int32_t c;
-  for (c = 0; c < channels; ++c) {
-    if (hx_chance(40)) {
-      bias_buf[c] = (hx_chance(50) ? 1 : -1) * ((1 << 30) + hx_range(-256, 256));
-      shift_buf[c] = hx_range(-31, -20);
-    }
-  }
-}
-
-/* Runs both kernels on the case in `p` and checks them; returns 1 if equal. */
-static int run_case(hx_tally *tally, const edgec_conv2d_s8_params *p, int has_bias, int misalign,
-                    uint64_t *portable, uint64_t *cortex_m) {
-  const int8_t *input = input_buf + (misalign & 3);
-  const int8_t *filter = filter_buf + ((misalign >> 2) & 3);
-  const int32_t *bias = has_bias ? bias_buf : NULL;
-  const int32_t count = volume(p->output);
+/* The cortex-m kernel with `bytes` of scratch against `reference`. */
+static int check_variant(hx_tally *tally, const edgec_conv2d_s8_params *p, const int8_t *input,
+                         const int8_t *filter, const int32_t *bias, int has_bias, int misalign,
+                         int32_t bytes, uint64_t *count) {
+  const int32_t n = hx_volume(p->output);
   char text[240];
-  hx_poison(reference, candidate, count);
-  HX_MEASURE(*portable, edgec_conv2d_s8_portable(p, input, filter, bias, reference, NULL, 0));
-  HX_MEASURE(*cortex_m, edgec_conv2d_s8(p, input, filter, bias, candidate, scratch_buf, (int32_t)sizeof scratch_buf));
-  describe(text, p, has_bias, misalign);
-  return hx_check(tally, reference, candidate, count, text) < 0;
-}
-
-static int random_case(edgec_conv2d_s8_params *p) {
-  int32_t groups = 1, kind = hx_range(0, 9), eff_h, eff_w, pad_b, pad_r, in_c, out_c;
-  p->input.n = hx_chance(20) ? hx_range(2, 3) : 1;
-  in_c = hx_chance(35) ? 4 * hx_range(1, 16) : hx_range(1, 40);
-  out_c = hx_range(1, 40);
-  p->filter.h = hx_range(1, 5);
-  p->filter.w = hx_range(1, 5);
-  p->stride_h = hx_range(1, 3);
-  p->stride_w = hx_range(1, 3);
-  p->dilation_h = hx_chance(20) ? hx_range(2, 3) : 1;
-  p->dilation_w = hx_chance(20) ? hx_range(2, 3) : 1;
-  p->input.h = hx_range(1, 14);
-  p->input.w = hx_range(1, 14);
-  if (kind <= 2) { /* pointwise */
-    p->filter.h = p->filter.w = 1;
-    p->stride_h = p->stride_w = hx_chance(70) ? 1 : 2;
-  } else if (kind == 3) { /* KWS's first layer: one channel, a tall kernel */
-    in_c = 1;
-    p->filter.h = hx_range(3, 10);
-    p->filter.w = hx_range(2, 4);
-    p->input.h = hx_range(p->filter.h, 30);
-  } else if (kind == 4) { /* an image's first layer: three channels, 3x3 */
-    in_c = 3;
-    p->filter.h = p->filter.w = 3;
-  } else if (kind == 5 && hx_chance(30)) { /* deeper than the fast path's buffer */
-    p->filter.h = p->filter.w = 1;
-    in_c = hx_range(560, 900);
-    p->input.h = hx_range(1, 3);
-    p->input.w = hx_range(1, 3);
-    out_c = hx_range(1, 8);
+  int32_t i, bad;
+  for (i = 0; i < n + HX_GUARD; ++i) candidate[i] = (int8_t)(i < n ? i * 7 + 3 : 0x5A);
+  hx_scratch_poison(bytes);
+  HX_MEASURE(*count, edgec_conv2d_s8(p, input, filter, bias, candidate, bytes > 0 ? hx_scratch : 0,
+                                     bytes));
+  hx_conv_describe(text, p, has_bias, misalign, bytes);
+  bad = hx_check(tally, reference, candidate, n, text) >= 0;
+  if (!hx_scratch_intact(bytes)) {
+    hx_line line;
+    hx_line_start(&line, "SCRATCH OVERRUN edgec_conv2d_s8: ");
+    hx_line_text(&line, text);
+    hx_line_end(&line);
+    tally->mismatches++;
+    bad = 1;
   }
-  if (kind >= 6 && hx_chance(12)) { /* grouped */
-    groups = hx_range(2, 4);
-    in_c = groups * hx_range(1, 8);
-    out_c = groups * hx_range(1, 6);
-  }
-  p->input.c = in_c;
-  p->filter.n = out_c;
-  p->filter.c = in_c / groups;
-  eff_h = (p->filter.h - 1) * p->dilation_h + 1;
-  eff_w = (p->filter.w - 1) * p->dilation_w + 1;
-  p->pad_h = kind <= 2 || hx_chance(30) ? 0 : hx_range(0, eff_h - 1);
-  p->pad_w = kind <= 2 || hx_chance(30) ? 0 : hx_range(0, eff_w - 1);
-  pad_b = kind <= 2 ? 0 : hx_range(0, eff_h - 1);
-  pad_r = kind <= 2 ? 0 : hx_range(0, eff_w - 1);
-  p->output.n = p->input.n;
-  p->output.h = (p->input.h + p->pad_h + pad_b - eff_h) / p->stride_h + 1;
-  p->output.w = (p->input.w + p->pad_w + pad_r - eff_w) / p->stride_w + 1;
-  p->output.c = out_c;
-  if (p->input.h + p->pad_h + pad_b < eff_h || p->input.w + p->pad_w + pad_r < eff_w) return 0;
-  if (volume(p->input) > MAX_INPUT || volume(p->filter) > MAX_FILTER) return 0;
-  if (volume(p->output) > MAX_OUTPUT) return 0;
-  if ((int64_t)volume(p->output) * p->filter.h * p->filter.w * p->filter.c > 150000) return 0;
-  p->input_offset = hx_chance(30) ? 128 : hx_range(-127, 128);
-  p->output_offset = hx_chance(30) ? -128 : hx_range(-128, 127);
-  if (hx_chance(60)) {
-    p->act_min = -128;
-    p->act_max = 127;
-  } else {
-    p->act_min = hx_range(-128, 20);
-    p->act_max = hx_range(p->act_min, 127);
-  }
-  p->multiplier = multiplier_buf;
-  p->shift = shift_buf;
-  return 1;
+  return !bad;
 }
 
 static void random_cases(hx_tally *tally) {
-  int done = 0;
-  while (done < RANDOM_CASES) {
+  int done, variant;
+  for (done = 0; done < RANDOM_CASES; ++done) {
     edgec_conv2d_s8_params p;
     int has_bias, misalign;
-    if (!random_case(&p)) continue;
-    /* Half the cases quantized as TFLite's converter does (shifts <= 0),
-     * which the kernels' fastest path takes; half with every corner. */
-    random_quantization(p.output.c, hx_chance(50));
-    random_bias(p.output.c, hx_chance(5) ? 0x7FFFFFFF : (hx_chance(50) ? 1 << 20 : 1 << 12));
-    if (hx_chance(15)) dead_channels(p.output.c);
-    has_bias = !hx_chance(10);
-    misalign = hx_chance(75) ? 0 : hx_range(1, 15);
-    hx_fill_s8(input_buf, volume(p.input) + 4, -128, 127);
-    if (hx_chance(25)) { /* ReLU-like: mostly the zero point */
-      int32_t i;
-      for (i = 0; i < volume(p.input) + 4; ++i) {
-        if (hx_chance(60)) input_buf[i] = (int8_t)(-p.input_offset < -128 ? -128 : -p.input_offset);
-      }
+    const int8_t *input, *filter;
+    const int32_t *bias;
+    int32_t full, least;
+    hx_conv_random_case(&p, &has_bias, &misalign);
+    input = hx_conv_input + (misalign & 3);
+    filter = hx_conv_filter + ((misalign >> 2) & 3);
+    bias = has_bias ? hx_conv_bias : 0;
+    full = full_scratch(&p);
+    least = block_least(&p);
+    tally->macs += (uint64_t)hx_volume(p.output) * (uint64_t)(p.filter.h * p.filter.w * p.filter.c);
+    hx_poison(reference, candidate, hx_volume(p.output));
+    HX_MEASURE(tally->insns_portable,
+               edgec_conv2d_s8_portable(&p, input, filter, bias, reference, 0, 0));
+    for (variant = 0; variant < 3; ++variant) {
+      const int32_t bytes = hx_scratch_variant(variant, full, least);
+      check_variant(tally, &p, input, filter, bias, has_bias, misalign, bytes, &insns[variant]);
     }
-    hx_fill_s8(filter_buf, volume(p.filter) + 4, hx_chance(10) ? -128 : -127, 127);
-    tally->macs += (uint64_t)volume(p.output) * (uint64_t)(p.filter.h * p.filter.w * p.filter.c);
-    run_case(tally, &p, has_bias, misalign, &tally->insns_portable, &tally->insns_cortex_m);
-    done++;
   }
+  tally->insns_cortex_m = insns[2];
 }
 
 typedef struct {
@@ -251,54 +121,37 @@ static void bench(hx_tally *tally) {
   for (i = 0; i < sizeof shapes / sizeof shapes[0]; ++i) {
     const shape *s = &shapes[i];
     edgec_conv2d_s8_params p;
-    uint64_t portable = 0, cortex_m = 0, macs;
-    int32_t c;
+    uint64_t portable = 0, with = 0, without = 0, macs;
     int exact;
-    p.input.n = 1;
-    p.input.h = s->h;
-    p.input.w = s->w;
-    p.input.c = s->in_c;
-    p.filter.n = s->out_c;
-    p.filter.h = s->kh;
-    p.filter.w = s->kw;
-    p.filter.c = s->in_c;
-    p.output.n = 1;
-    p.output.h = s->out_h;
-    p.output.w = s->out_w;
-    p.output.c = s->out_c;
-    p.stride_h = p.stride_w = s->stride;
-    p.dilation_h = p.dilation_w = 1;
-    p.pad_h = s->pad_h;
-    p.pad_w = s->pad_w;
-    p.input_offset = 128;
-    p.output_offset = -128;
-    p.act_min = -128;
-    p.act_max = 127;
-    p.multiplier = multiplier_buf;
-    p.shift = shift_buf;
-    random_quantization(s->out_c, 0);
-    for (c = 0; c < s->out_c; ++c) shift_buf[c] = hx_range(-10, -5);
-    random_bias(s->out_c, 1 << 14);
-    for (c = 0; c < s->out_c; ++c) {
-      if (hx_range(0, 99) < s->dead) {
-        bias_buf[c] = (hx_chance(50) ? 1 : -1) * (1 << 30);
-        shift_buf[c] = hx_range(-30, -25);
-      }
-    }
-    hx_fill_s8(input_buf, volume(p.input), -128, 127);
-    hx_fill_s8(filter_buf, volume(p.filter), -127, 127);
-    macs = (uint64_t)volume(p.output) * (uint64_t)(s->kh * s->kw * s->in_c);
-    exact = run_case(tally, &p, 1, 0, &portable, &cortex_m);
-    hx_bench_report("conv2d_s8", s->name, macs, portable, cortex_m, exact);
+    hx_conv_layer(&p, s->h, s->w, s->in_c, s->out_c, s->kh, s->kw, s->stride, s->pad_h, s->pad_w,
+                  s->out_h, s->out_w, s->dead);
+    macs = (uint64_t)hx_volume(p.output) * (uint64_t)(s->kh * s->kw * s->in_c);
+    hx_poison(reference, candidate, hx_volume(p.output));
+    HX_MEASURE(portable, edgec_conv2d_s8_portable(&p, hx_conv_input, hx_conv_filter, hx_conv_bias,
+                                                  reference, 0, 0));
+    exact = check_variant(tally, &p, hx_conv_input, hx_conv_filter, hx_conv_bias, 1, 0,
+                          full_scratch(&p), &with);
+    hx_bench_report("conv2d_s8", s->name, macs, portable, with, exact);
+    exact = check_variant(tally, &p, hx_conv_input, hx_conv_filter, hx_conv_bias, 1, 0, 0, &without);
+    hx_bench_report("conv2d_s8 scratch-free", s->name, macs, portable, without, exact);
   }
 }
 
 int hx_suite_conv2d(void) {
   hx_tally random = {"edgec_conv2d_s8 random", 0, 0, 0, 0, 0};
   hx_tally shapes_tally = {"edgec_conv2d_s8 MLPerf shapes", 0, 0, 0, 0, 0};
+  hx_line line;
   hx_seed(0xC0DE2D01u);
   random_cases(&random);
   hx_tally_report(&random);
+  hx_line_start(&line, "edgec_conv2d_s8 random by scratch: none ");
+  hx_line_int(&line, (int64_t)insns[0]);
+  hx_line_text(&line, ", part ");
+  hx_line_int(&line, (int64_t)insns[1]);
+  hx_line_text(&line, ", full ");
+  hx_line_int(&line, (int64_t)insns[2]);
+  hx_line_text(&line, " insns");
+  hx_line_end(&line);
   bench(&shapes_tally);
   return (int)(random.mismatches + shapes_tally.mismatches);
 }

@@ -6,13 +6,15 @@
  */
 #include <string.h>
 
+#include "conv2d_cases.h"
 #include "edgec/kernels.h"
+#include "edgec_cm_dsp.h"
 #include "harness.h"
 
 void edgec_fully_connected_s8_portable(const edgec_fully_connected_s8_params *p,
                                        const int8_t *input, const int8_t *filter,
                                        const int32_t *bias, int8_t *output, void *scratch,
-                              int32_t scratch_bytes);
+                                       int32_t scratch_bytes);
 
 #define MAX_INPUT 32768
 #define MAX_FILTER 98304
@@ -24,14 +26,16 @@ static int8_t input_buf[MAX_INPUT + 4];
 static int8_t filter_buf[MAX_FILTER + 4];
 static int8_t reference[MAX_OUTPUT + HX_GUARD];
 static int8_t candidate[MAX_OUTPUT + HX_GUARD];
-static uint32_t scratch_buf[1536];
 static int32_t bias_buf[MAX_CHANNELS];
 static int32_t multiplier_buf[MAX_CHANNELS];
 static int32_t shift_buf[MAX_CHANNELS];
 static int32_t real_scale_buf[2 * MAX_CHANNELS];
 
+/* Instructions of the cortex-m runs by scratch variant: none, part, full. */
+static uint64_t insns[3];
+
 static void describe(char *text, const edgec_fully_connected_s8_params *p, int has_bias,
-                     int misalign) {
+                     int misalign, int32_t scratch_bytes) {
   hx_line line;
   int i;
   hx_line_start(&line, "batches ");
@@ -55,6 +59,8 @@ static void describe(char *text, const edgec_fully_connected_s8_params *p, int h
   hx_line_text(&line, has_bias ? " bias" : " nobias");
   hx_line_text(&line, " misalign ");
   hx_line_int(&line, misalign);
+  hx_line_text(&line, " scratch ");
+  hx_line_int(&line, scratch_bytes);
   for (i = 0; i <= line.length; ++i) text[i] = line.text[i];
 }
 
@@ -73,18 +79,41 @@ static void random_quantization(int32_t channels, int extremes) {
   }
 }
 
+/* The portable kernel once, then the cortex-m one with each scratch
+ * variant (none, a random part, all: `variants` of them from the first);
+ * returns 1 if every run was equal. */
 static int run_case(hx_tally *tally, const edgec_fully_connected_s8_params *p, int has_bias,
-                    int misalign, uint64_t *portable, uint64_t *cortex_m) {
+                    int misalign, uint64_t *portable, uint64_t *cortex_m, int first, int last) {
   const int8_t *input = input_buf + (misalign & 3);
   const int8_t *filter = filter_buf + ((misalign >> 2) & 3);
   const int32_t *bias = has_bias ? bias_buf : NULL;
   const int32_t count = p->batches * p->output_depth;
+  const int32_t full = edgec_cm_fc_scratch_bytes(p->batches, p->accum_depth, p->output_depth);
+  const int32_t least = full == 0 ? 0
+                                  : full - 36 * (p->output_depth - (p->output_depth < 4 ? p->output_depth : 4));
   char text[240];
+  int variant, all = 1;
   hx_poison(reference, candidate, count);
   HX_MEASURE(*portable, edgec_fully_connected_s8_portable(p, input, filter, bias, reference, NULL, 0));
-  HX_MEASURE(*cortex_m, edgec_fully_connected_s8(p, input, filter, bias, candidate, scratch_buf, (int32_t)sizeof scratch_buf));
-  describe(text, p, has_bias, misalign);
-  return hx_check(tally, reference, candidate, count, text) < 0;
+  for (variant = first; variant <= last; ++variant) {
+    const int32_t bytes = hx_scratch_variant(variant, full, least);
+    int32_t i;
+    for (i = 0; i < count; ++i) candidate[i] = (int8_t)(i * 7 + 3);
+    hx_scratch_poison(bytes);
+    HX_MEASURE(cortex_m[variant], edgec_fully_connected_s8(p, input, filter, bias, candidate,
+                                                           bytes > 0 ? hx_scratch : NULL, bytes));
+    describe(text, p, has_bias, misalign, bytes);
+    if (hx_check(tally, reference, candidate, count, text) >= 0) all = 0;
+    if (!hx_scratch_intact(bytes)) {
+      hx_line line;
+      hx_line_start(&line, "SCRATCH OVERRUN edgec_fully_connected_s8: ");
+      hx_line_text(&line, text);
+      hx_line_end(&line);
+      tally->mismatches++;
+      all = 0;
+    }
+  }
+  return all;
 }
 
 static void base_params(edgec_fully_connected_s8_params *p, int32_t batches, int32_t depth,
@@ -113,7 +142,7 @@ static void random_cases(hx_tally *tally) {
     if (hx_chance(25)) depth = 8 << hx_range(0, 4); /* the fused row loops' depths */
     int32_t outputs = hx_range(1, 70);
     int has_bias, misalign;
-    if (hx_chance(5)) depth = hx_range(2000, 3300); /* about the stack scratch's limit */
+    if (hx_chance(5)) depth = hx_range(2000, 3300); /* deep rows */
     if ((int64_t)batches * depth > MAX_INPUT || (int64_t)outputs * depth > MAX_FILTER) continue;
     if ((int64_t)batches * depth * outputs > 120000) continue;
     base_params(&p, batches, depth, outputs);
@@ -154,7 +183,7 @@ static void random_cases(hx_tally *tally) {
     hx_fill_s8(input_buf, batches * depth + 4, -128, 127);
     hx_fill_s8(filter_buf, outputs * depth + 4, hx_chance(10) ? -128 : -127, 127);
     tally->macs += (uint64_t)batches * (uint64_t)depth * (uint64_t)outputs;
-    run_case(tally, &p, has_bias, misalign, &tally->insns_portable, &tally->insns_cortex_m);
+    run_case(tally, &p, has_bias, misalign, &tally->insns_portable, insns, 0, 2);
     done++;
   }
 }
@@ -175,7 +204,7 @@ static void bench(hx_tally *tally) {
   for (i = 0; i < sizeof shapes / sizeof shapes[0]; ++i) {
     const shape *s = &shapes[i];
     edgec_fully_connected_s8_params p;
-    uint64_t portable = 0, cortex_m = 0;
+    uint64_t portable = 0;
     int exact;
     int32_t c;
     base_params(&p, s->batches, s->depth, s->outputs);
@@ -185,9 +214,16 @@ static void bench(hx_tally *tally) {
     for (c = 0; c < s->outputs; ++c) bias_buf[c] = hx_range(-(1 << 14), 1 << 14);
     hx_fill_s8(input_buf, s->batches * s->depth, -128, 127);
     hx_fill_s8(filter_buf, s->outputs * s->depth, -127, 127);
-    exact = run_case(tally, &p, 1, 0, &portable, &cortex_m);
-    hx_bench_report("fully_connected_s8", s->name, (uint64_t)s->batches * s->depth * s->outputs,
-                    portable, cortex_m, exact);
+    {
+      uint64_t runs[3] = {0, 0, 0};
+      exact = run_case(tally, &p, 1, 0, &portable, runs, 2, 2);
+      hx_bench_report("fully_connected_s8", s->name, (uint64_t)s->batches * s->depth * s->outputs,
+                      portable, runs[2], exact);
+      portable = 0;
+      exact = run_case(tally, &p, 1, 0, &portable, runs, 0, 0);
+      hx_bench_report("fully_connected_s8 scratch-free", s->name,
+                      (uint64_t)s->batches * s->depth * s->outputs, portable, runs[0], exact);
+    }
   }
 }
 
@@ -196,7 +232,19 @@ int hx_suite_fully_connected(void) {
   hx_tally shapes_tally = {"edgec_fully_connected_s8 MLPerf shapes", 0, 0, 0, 0, 0};
   hx_seed(0xFC0FC0FCu);
   random_cases(&random);
+  random.insns_cortex_m = insns[2];
   hx_tally_report(&random);
+  {
+    hx_line line;
+    hx_line_start(&line, "edgec_fully_connected_s8 random by scratch: none ");
+    hx_line_int(&line, (int64_t)insns[0]);
+    hx_line_text(&line, ", part ");
+    hx_line_int(&line, (int64_t)insns[1]);
+    hx_line_text(&line, ", full ");
+    hx_line_int(&line, (int64_t)insns[2]);
+    hx_line_text(&line, " insns");
+    hx_line_end(&line);
+  }
   bench(&shapes_tally);
   return (int)(random.mismatches + shapes_tally.mismatches);
 }
