@@ -15,6 +15,12 @@ public enum OpKind: Hashable, Sendable {
   case reshape, pad, concatenation
   // Type conversion
   case quantize, dequantize
+  // Compile-time only (`isCompileTimeOnly`): the shape arithmetic of Keras
+  // exports. FoldConstants evaluates them on constants and static shapes;
+  // none has a run-time kernel.
+  case shape, rank, stridedSlice, slice, pack, unpack, gather, reduceProd
+  case cast, squeeze, expandDims, fill
+  case sub, div, floorDiv, floorMod, maximum, minimum
   /// A TFLite builtin (or custom) operator edgec does not implement.
   case other(String)
 
@@ -36,13 +42,46 @@ public enum OpKind: Hashable, Sendable {
     case .concatenation: return "CONCATENATION"
     case .quantize: return "QUANTIZE"
     case .dequantize: return "DEQUANTIZE"
+    case .shape: return "SHAPE"
+    case .rank: return "RANK"
+    case .stridedSlice: return "STRIDED_SLICE"
+    case .slice: return "SLICE"
+    case .pack: return "PACK"
+    case .unpack: return "UNPACK"
+    case .gather: return "GATHER"
+    case .reduceProd: return "REDUCE_PROD"
+    case .cast: return "CAST"
+    case .squeeze: return "SQUEEZE"
+    case .expandDims: return "EXPAND_DIMS"
+    case .fill: return "FILL"
+    case .sub: return "SUB"
+    case .div: return "DIV"
+    case .floorDiv: return "FLOOR_DIV"
+    case .floorMod: return "FLOOR_MOD"
+    case .maximum: return "MAXIMUM"
+    case .minimum: return "MINIMUM"
     case .other(let name): return name
     }
   }
 
+  /// Whether edgec compiles the operator: with a run-time kernel, or — for
+  /// `isCompileTimeOnly` kinds — by evaluating it at compile time. The
+  /// lowering names every compile-time operator the folding could not remove.
   public var isSupported: Bool {
     if case .other = self { return false }
     return true
+  }
+
+  /// Operators edgec evaluates only at compile time (FoldConstants), on
+  /// constant inputs and static shapes; they must be gone before lowering.
+  public var isCompileTimeOnly: Bool {
+    switch self {
+    case .shape, .rank, .stridedSlice, .slice, .pack, .unpack, .gather, .reduceProd, .cast, .squeeze,
+      .expandDims, .fill, .sub, .div, .floorDiv, .floorMod, .maximum, .minimum:
+      return true
+    default:
+      return false
+    }
   }
 }
 
@@ -175,6 +214,33 @@ public enum OperatorOptions: Hashable, Sendable {
   case softmax(beta: Float)
   case concatenation(axis: Int, activation: FusedActivation)
   case reducer(keepDims: Bool)
+  case stridedSlice(StridedSliceOptions)
+  /// PACK: `count` tensors stacked along a new axis `axis`.
+  case pack(axis: Int, count: Int)
+  /// UNPACK: the input split along `axis` into `count` outputs.
+  case unpack(axis: Int, count: Int)
+  case gather(axis: Int, batchDims: Int)
+  /// SQUEEZE: the size-1 axes to remove; empty removes every size-1 axis.
+  case squeeze(dims: [Int])
+}
+
+/// STRIDED_SLICE's options (TFLite's StridedSliceOptions). Bit i of a mask
+/// refers to entry i of the begin/end/strides vectors.
+public struct StridedSliceOptions: Hashable, Sendable {
+  public var beginMask: Int, endMask: Int, ellipsisMask: Int, newAxisMask: Int, shrinkAxisMask: Int
+  /// `end` counts from `begin` (end = begin + end), as LiteRT's offset flag.
+  public var offset: Bool
+  public init(
+    beginMask: Int = 0, endMask: Int = 0, ellipsisMask: Int = 0, newAxisMask: Int = 0, shrinkAxisMask: Int = 0,
+    offset: Bool = false
+  ) {
+    self.beginMask = beginMask
+    self.endMask = endMask
+    self.ellipsisMask = ellipsisMask
+    self.newAxisMask = newAxisMask
+    self.shrinkAxisMask = shrinkAxisMask
+    self.offset = offset
+  }
 }
 
 /// One node of the graph. Inputs are optional because TFLite marks an absent

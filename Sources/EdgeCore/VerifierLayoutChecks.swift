@@ -2,10 +2,12 @@
 /// conversion operators.
 extension OperatorVerifier {
   /// ADD and MUL: numpy broadcasting of the two inputs gives the output shape.
+  /// int32 and int64 are shape arithmetic, which FoldConstants evaluates when
+  /// the inputs are constants.
   func verifyElementwise() throws {
     try arity(inputs: 2...2)
     let (a, b, out) = (try input(0, "input 0"), try input(1, "input 1"), output())
-    let t = try computeType(a)
+    let t = [.int32, .int64].contains(a.type) ? a.type : try computeType(a)
     try sameType(a, b)
     try sameType(a, out)
     if t == .int8 { for operand in [a, b, out] { _ = try activationQuantization(operand) } }

@@ -34,6 +34,9 @@ struct OperatorVerifier {
     case .concatenation: try verifyConcatenation()
     case .quantize: try verifyQuantize()
     case .dequantize: try verifyDequantize()
+    case .shape, .rank, .stridedSlice, .slice, .pack, .unpack, .gather, .reduceProd, .cast, .squeeze, .expandDims,
+      .fill, .sub, .div, .floorDiv, .floorMod, .maximum, .minimum:
+      try verifyCompileTimeOperator()
     case .other: return
     }
     switch op.fusedActivation {

@@ -75,11 +75,51 @@ func readOptions(of op: OperatorTable, kind: OpKind, label: String) throws -> Op
   case .concatenation:
     try expect(BuiltinOptionsType.concatenation, "ConcatenationOptions")
     return .concatenation(axis: try reader.int(4, "axis"), activation: try reader.activation(6))
-  case .mean:
+  case .mean, .reduceProd:
     try expect(BuiltinOptionsType.reducer, "ReducerOptions")
     return .reducer(keepDims: try reader.bool(4, "keep_dims"))
-  case .pad, .logistic, .quantize, .dequantize, .other:
+  case .sub:
+    try expect(BuiltinOptionsType.sub, "SubOptions")
+    return .activation(try reader.activation(4))
+  case .div:
+    try expect(BuiltinOptionsType.div, "DivOptions")
+    return .activation(try reader.activation(4))
+  case .stridedSlice, .pack, .unpack, .gather, .squeeze:
+    return try readShapeOptions(kind: kind, reader: reader, expect: expect)
+  // SHAPE's out_type and CAST's types restate the tensors' types, which
+  // TFLite's kernels (and FoldConstants) go by; RANK, SLICE, EXPAND_DIMS,
+  // FILL, FLOOR_DIV, FLOOR_MOD, MAXIMUM and MINIMUM have no options to read.
+  case .pad, .logistic, .quantize, .dequantize, .shape, .rank, .slice, .cast, .expandDims, .fill, .floorDiv,
+    .floorMod, .maximum, .minimum, .other:
     return .none
+  }
+}
+
+/// The options of the compile-time shape operators.
+private func readShapeOptions(
+  kind: OpKind, reader: OptionsReader, expect: (UInt8, String) throws -> Void
+) throws -> OperatorOptions {
+  switch kind {
+  case .stridedSlice:
+    try expect(BuiltinOptionsType.stridedSlice, "StridedSliceOptions")
+    return .stridedSlice(
+      StridedSliceOptions(
+        beginMask: try reader.int(4, "begin_mask"), endMask: try reader.int(6, "end_mask"),
+        ellipsisMask: try reader.int(8, "ellipsis_mask"), newAxisMask: try reader.int(10, "new_axis_mask"),
+        shrinkAxisMask: try reader.int(12, "shrink_axis_mask"), offset: try reader.bool(14, "offset")))
+  case .pack:
+    try expect(BuiltinOptionsType.pack, "PackOptions")
+    return .pack(axis: try reader.int(6, "axis"), count: try reader.int(4, "values_count"))
+  case .unpack:
+    try expect(BuiltinOptionsType.unpack, "UnpackOptions")
+    return .unpack(axis: try reader.int(6, "axis"), count: try reader.int(4, "num"))
+  case .gather:
+    try expect(BuiltinOptionsType.gather, "GatherOptions")
+    return .gather(axis: try reader.int(4, "axis"), batchDims: try reader.int(6, "batch_dims"))
+  default:
+    try expect(BuiltinOptionsType.squeeze, "SqueezeOptions")
+    let dims = try reader.table?.vector(4, elementSize: 4, "\(reader.label) squeeze_dims")
+    return .squeeze(dims: dims.map { $0.elements(as: Int32.self).map(Int.init) } ?? [])
   }
 }
 

@@ -101,7 +101,14 @@ enum BuiltinOptionsType {
   static let add: UInt8 = 11
   static let reshape: UInt8 = 17
   static let mul: UInt8 = 21
+  static let gather: UInt8 = 23
   static let reducer: UInt8 = 27
+  static let sub: UInt8 = 28
+  static let div: UInt8 = 29
+  static let squeeze: UInt8 = 30
+  static let stridedSlice: UInt8 = 32
+  static let pack: UInt8 = 59
+  static let unpack: UInt8 = 64
   static let callOnce: UInt8 = 103
 }
 

@@ -49,6 +49,9 @@ public func lower(_ graph: Graph, options: LoweringOptions = LoweringOptions()) 
     case .quantize: return try lowerQuantize(context)
     case .dequantize: return try lowerDequantize(context)
     case .reshape: return try lowerReshape(context)
+    case .shape, .rank, .stridedSlice, .slice, .pack, .unpack, .gather, .reduceProd, .cast, .squeeze, .expandDims,
+      .fill, .sub, .div, .floorDiv, .floorMod, .maximum, .minimum:
+      throw unfoldedOperatorsError(graph)
     case .other(let name):
       throw context.error(.unsupported, "operator \(name) is not supported")
     }
@@ -107,4 +110,34 @@ public struct OpContext: Sendable {
   public func kernel(_ kernel: any PreparedKernel, inputs: [TensorID?]? = nil) -> LoweredOp {
     .kernel(opIndex: opIndex, kernel: kernel, inputs: inputs ?? op.inputs, outputs: op.outputs)
   }
+}
+
+/// The error for compile-time operators (`OpKind.isCompileTimeOnly`) that
+/// reach the lowering. FoldConstants evaluates them when their inputs are
+/// constants (SHAPE and RANK: always, shapes being static), so one left here
+/// reads a value computed at run time, produces a graph output, or the passes
+/// did not run. Names every one by its index in the imported model.
+private func unfoldedOperatorsError(_ graph: Graph) -> EdgeError {
+  let left = graph.operators.indices.filter { graph.operators[$0].kind.isCompileTimeOnly }
+  func reason(_ op: Operator) -> String {
+    let readsRunTimeValue = op.kind != .shape && op.kind != .rank
+      && op.inputs.contains { id in id.map { !graph.tensors[$0].isConstant } ?? false }
+    if readsRunTimeValue {
+      return "its inputs are computed at run time; edgec evaluates \(op.kind.name) only on constants and static "
+        + "shapes (it has no run-time kernel for it)"
+    }
+    if op.outputs.contains(where: graph.outputs.contains) {
+      return "it computes a graph output, which edgec does not fold to a constant; \(op.kind.name) has no run-time "
+        + "kernel"
+    }
+    return "it was not folded to a constant; run the fold-constants pass (PassManager.standard) before lowering"
+  }
+  let message = left.map { index in
+    let op = graph.operators[index]
+    return "op \(op.origin ?? index) (\(op.kind.name)): \(reason(op))"
+  }.joined(separator: "; ")
+  let first = left.first.map { graph.operators[$0] }
+  return EdgeError(
+    .unsupported, message,
+    at: ErrorLocation(opIndex: first.map { $0.origin ?? left[0] }, opName: first?.kind.name))
 }
