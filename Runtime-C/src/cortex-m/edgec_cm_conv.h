@@ -45,7 +45,7 @@ static void edgec_cm_conv_plain(const edgec_conv2d_s8_params *p, const int8_t *i
         for (oc = 0; oc < out.c; ++oc, ++i) {
           int8_t v = edgec_conv2d_s8_element(p, input, filter, bias, b, oy, ox, oc);
           if (residual != NULL) {
-            edgec_cm_residual_apply(residual, &v, skip + i, output + i, 1);
+            edgec_cm_residual_apply(residual, &v, skip + i, output + i, 1, 1, 1);
           } else {
             output[i] = v;
           }
@@ -61,11 +61,8 @@ static inline void edgec_cm_conv_residual(const edgec_cm_residual *residual, con
                                           const int8_t *skip, int8_t *output, int32_t channels,
                                           int32_t pixel, int32_t real, int32_t first,
                                           int32_t count) {
-  int32_t slot;
-  for (slot = 0; slot < real; ++slot) {
-    const int32_t at = (pixel + slot) * channels + first;
-    edgec_cm_residual_apply(residual, values + slot * count, skip + at, output + at, count);
-  }
+  const int32_t at = pixel * channels + first;
+  edgec_cm_residual_apply(residual, values, skip + at, output + at, count, real, channels);
 }
 
 /* The block path with `words` words of scratch, at least

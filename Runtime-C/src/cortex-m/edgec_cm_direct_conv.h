@@ -49,7 +49,7 @@ static inline void edgec_cm_direct_store(const edgec_cm_direct *d, int32_t pixel
   int32_t j;
   for (j = 0; j < d->n; ++j) v[j] = values[placed ? edgec_cm_direct_place[d->n][j] : j];
   if (d->residual != NULL) {
-    edgec_cm_residual_apply(d->residual, v, d->skip + at, d->output + at, d->n);
+    edgec_cm_residual_apply(d->residual, v, d->skip + at, d->output + at, d->n, 1, 0);
   } else {
     for (j = 0; j < d->n; ++j) d->output[at + j] = v[j];
   }
@@ -160,7 +160,13 @@ static void edgec_cm_direct_pairs(const edgec_cm_direct *d, int32_t pixel, const
         }
       }
     }
-    for (i = 0; i < 2 * now; ++i) edgec_cm_direct_store(d, pixel + i, values + 4 * i, 0);
+    if (d->residual != NULL) {
+      const int32_t at = pixel * d->g->channels + d->first;
+      edgec_cm_residual_apply(d->residual, values, d->skip + at, d->output + at, 4, 2 * now,
+                              d->g->channels);
+    } else {
+      for (i = 0; i < 2 * now; ++i) edgec_cm_direct_store(d, pixel + i, values + 4 * i, 0);
+    }
     pixel += 2 * now;
     pairs -= now;
   }
