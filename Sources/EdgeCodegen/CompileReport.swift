@@ -38,11 +38,12 @@ public struct CompileReport: Sendable {
   /// The region of the arena, stack, weights and code (set by `compile`).
   public var placement: MemoryPlacement?
   public let passes: [PassRecord]
+  public let patches: PatchChoice?
   public let scratch: [PlannedScratch]
   public let schedule: ScheduleMethod
 
   init(
-    graph: Graph, passes: [PassRecord], program: [LoweredOp], plan: MemoryPlan, target: Target, weightsBytes: Int,
+    graph: Graph, passes: [PassRecord], patches: PatchChoice? = nil, program: [LoweredOp], plan: MemoryPlan, target: Target, weightsBytes: Int,
     code: CodeSize, options: CompileOptions
   ) {
     model = graph.name
@@ -50,6 +51,7 @@ public struct CompileReport: Sendable {
     arenaBytes = plan.arenaBytes
     peakSRAMBytes = plan.arenaBytes
     self.passes = passes
+    self.patches = patches
     scratch = plan.scratch
     schedule = plan.schedule
     lowerBoundBytes = plan.lowerBoundBytes
@@ -81,20 +83,37 @@ public struct CompileReport: Sendable {
     return .object(fields)
   }
 
+  /// The patch-based first stage, if the budget needed one.
+  var patchesJSON: JSON {
+    guard let p = patches else { return .null }
+    let percent = Double(p.extraMACs) * 100 / Double(max(p.baseMACs, 1))
+    return .object([
+      ("layers", .int(p.layers)), ("bands", .int(p.bands)), ("extra_macs", .int(p.extraMACs)),
+      ("extra_macs_percent", .double(percent)),
+    ])
+  }
+
   public var json: JSON {
-    .object([
+    let stack: JSON = code.stackBytes.map { .int($0) } ?? .null
+    let stackAndArena: JSON = code.stackBytes.map { .int(arenaBytes + $0) } ?? .null
+    let fullSpeed = scratch.filter { $0.bytes >= $0.requestedBytes }.count
+    let passList: [JSON] = passes.map { .object([("name", .string($0.name)), ("rewrites", .int($0.rewrites))]) }
+    var fields: [(String, JSON)] = [
       ("model", .string(model)),
       ("target", .string(target)),
       ("peak_sram_bytes", .int(peakSRAMBytes)),
       ("arena_bytes", .int(arenaBytes)),
       ("lower_bound_bytes", .int(lowerBoundBytes)),
-      ("kernel_stack_bytes", code.stackBytes.map { .int($0) } ?? .null),
-      ("sram_with_kernel_stack_bytes", code.stackBytes.map { .int(arenaBytes + $0) } ?? .null),
+      ("kernel_stack_bytes", stack),
+      ("sram_with_kernel_stack_bytes", stackAndArena),
       ("scratch_granted_bytes", .int(scratch.map(\.bytes).max() ?? 0)),
-      ("scratch_kernels_at_full_speed", .int(scratch.filter { $0.bytes >= $0.requestedBytes }.count)),
+      ("scratch_kernels_at_full_speed", .int(fullSpeed)),
       ("scratch_kernels", .int(scratch.count)),
       ("schedule", .string(schedule.rawValue)),
-      ("passes", .array(passes.map { .object([("name", .string($0.name)), ("rewrites", .int($0.rewrites))]) })),
+      ("passes", .array(passList)),
+      ("patches", patchesJSON),
+    ]
+    fields += [
       ("persistent_bytes", .int(0)),
       ("stack_reserve_bytes", .int(stackReserveBytes)),
       ("weights_bytes", .int(weightsBytes)),
@@ -107,6 +126,8 @@ public struct CompileReport: Sendable {
       ("kernels", .array(kernels.map { .string($0) })),
       ("inputs", .array(inputs)),
       ("outputs", .array(outputs)),
-    ] + (placement.map { [("placement", $0.json)] } ?? []))
+    ]
+    if let placement { fields.append(("placement", placement.json)) }
+    return .object(fields)
   }
 }

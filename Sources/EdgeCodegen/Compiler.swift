@@ -21,6 +21,11 @@ public struct CompileOptions: Sendable {
   public var profileHooks = false
   /// The graph passes to run before lowering (EdgePasses).
   public var passes = PassManager.standard
+  /// The most arena bytes the model may use (`--sram-budget`); nil: the
+  /// target's SRAM minus its stack reserve. Over it, edgec runs the first
+  /// stage in row bands (MemoryBudget.swift), or fails naming the least it
+  /// could reach.
+  public var sramBudget: Int? = nil
   /// Models compiled together (CompileTogether.swift): the model's code
   /// indexes this arena, defined once for all of them, instead of its own.
   public var sharedArena: SharedArena? = nil
@@ -52,9 +57,12 @@ public func compile(_ imported: Graph, for target: Target, options: CompileOptio
 {
   // Errors name ops by their index in the imported model (Operator.origin).
   let lowering = LoweringOptions(rounding: options.rounding)
-  let (graph, passes) = try options.passes.run(imported)
-  let program = try lower(graph, options: lowering)
-  let plan = try planProgramMemory(graph: graph, program: program, target: target)
+  let (passed, passes) = try options.passes.run(imported)
+  let fit = try fitToBudget(
+    passed, program: try lower(passed, options: lowering),
+    plan: try planProgramMemory(graph: passed, program: try lower(passed, options: lowering), target: target),
+    budget: options.sramBudget ?? target.sramBudgetBytes, target: target, lowering: lowering)
+  let (graph, program, plan) = (fit.graph, fit.program, fit.plan)
   // The planner's post-condition, checked on every compilation: a wrong plan
   // would silently corrupt activations on the device.
   if let (a, b) = overlaps(in: plan).first {
@@ -90,7 +98,7 @@ public func compile(_ imported: Graph, for target: Target, options: CompileOptio
   } else {
     code = CodeSize(bytes: estimatedCodeBytes(functions: functions), stackBytes: nil, method: "estimated (\(target.cc) not available)")
   }
-  var report = CompileReport(graph: graph, passes: passes, program: program, plan: plan, target: target, weightsBytes: map.weightBytes, code: code, options: options)
+  var report = CompileReport(graph: graph, passes: passes, patches: fit.patches, program: program, plan: plan, target: target, weightsBytes: map.weightBytes, code: code, options: options)
   try checkFit(report, target: target)
   // Where each part goes among the target's regions (MemoryRegions.swift);
   // stricter than the totals above: the arena must fit one region or a run

@@ -14,6 +14,8 @@ public struct TargetRunOptions: Sendable {
   public var timeoutSeconds: Double
   /// Extra compiler flags for the firmware build (the tests inject faults with them).
   public var extraFlags: [String]
+  /// CompileOptions.sramBudget for the firmware's compilation.
+  public var sramBudget: Int? = nil
 
   public init(rounding: Rounding = .tflm, profile: Bool = false, timeoutSeconds: Double = 600, extraFlags: [String] = []) {
     self.rounding = rounding
@@ -56,6 +58,7 @@ public func runOnTarget(
     var compileOptions = CompileOptions(rounding: options.rounding, measureCode: false)
     compileOptions.arenaSection = firmwareArenaSection
     compileOptions.profileHooks = profiled
+    compileOptions.sramBudget = options.sramBudget
     let compilation = try compile(graph, for: target, options: compileOptions)
     guard let placement = compilation.report.placement else {
       throw EdgeError(.environment, "internal error: the compilation for \(target.name) has no memory placement")

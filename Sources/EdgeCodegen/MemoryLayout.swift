@@ -7,10 +7,15 @@ import EdgeTargets
 /// kernels that can write over a dying input do (`chooseInPlaceWrites`); the
 /// ops run in the order with the least peak (`planScheduledMemory`); and
 /// kernels that want scratch get it from bytes free at their step.
-func planProgramMemory(graph: Graph, program: [LoweredOp], target: Target) throws -> MemoryPlan {
+func planProgramMemory(graph: Graph, program: [LoweredOp], target: Target, schedule: Bool = true) throws -> MemoryPlan {
   var views = StorageMap.aliases(of: program, in: graph)
   let slices = concatenationSlices(graph: graph, program: program, views: views, alignment: target.tensorAlignment)
   for (input, slice) in slices { views[input] = slice.output }
+  var offsets = slices.mapValues(\.offset)
+  for (output, view) in sliceViews(graph: graph, program: program, views: views, alignment: target.tensorAlignment) {
+    views[output] = view.input
+    offsets[output] = view.offset
+  }
   let candidates = program.compactMap { step -> InPlaceCandidate? in
     guard case .kernel(let opIndex, let kernel, let inputs, let outputs) = step, outputs.count == 1,
       !kernel.inPlaceInputs.isEmpty
@@ -20,9 +25,11 @@ func planProgramMemory(graph: Graph, program: [LoweredOp], target: Target) throw
   }
   let writes = try chooseInPlaceWrites(graph, views: views, candidates: candidates)
   let aliases = views.merging(writes) { view, _ in view }
-  var plan = try planScheduledMemory(
-    graph, aliases: aliases, aliasOffsets: slices.mapValues(\.offset), inPlace: Set(writes.keys),
-    alignment: target.tensorAlignment)
+  var plan =
+    schedule
+    ? try planScheduledMemory(
+      graph, aliases: aliases, aliasOffsets: offsets, inPlace: Set(writes.keys), alignment: target.tensorAlignment)
+    : try planMemory(graph, aliases: aliases, aliasOffsets: offsets, alignment: target.tensorAlignment)
   plan.grantScratch(scratchRequests(graph: graph, program: program, flavour: target.kernels))
   return plan
 }
@@ -48,6 +55,23 @@ func concatenationSlices(
     else { continue }
     for (id, offset) in zip(ids, offsets) { result[id] = (output, offset) }
     viewed.formUnion(ids + [output])
+  }
+  return result
+}
+
+/// SLICE outputs the planner places inside their input (output → input and
+/// byte offset): a band of rows is read where it already is.
+func sliceViews(
+  graph: Graph, program: [LoweredOp], views: [TensorID: TensorID], alignment: Int
+) -> [TensorID: (input: TensorID, offset: Int)] {
+  var result: [TensorID: (input: TensorID, offset: Int)] = [:]
+  let viewed = Set(views.keys).union(views.values)
+  for case .kernel(_, let kernel, let inputs, let outputs) in program {
+    guard let offset = kernel.outputSliceOfInput, offset % alignment == 0, outputs.count == 1,
+      let input = inputs.first ?? nil, !graph.tensors[input].isConstant, !graph.tensors[input].isVariable,
+      !viewed.contains(outputs[0]), !graph.outputs.contains(outputs[0])
+    else { continue }
+    result[outputs[0]] = (input, offset)
   }
   return result
 }

@@ -123,8 +123,8 @@ struct ModelEmitter {
       case .alias(_, let input, let output):
         calls.append("  " + CSyntax.comment("\(title): a view of \(graph.describe(tensor: input)), no code") )
         _ = output
-      case .kernel(_, let kernel, let inputs, let outputs) where map.inputsAreInPlace(kernel, inputs, outputs):
-        calls.append("  " + CSyntax.comment("\(title): its inputs were written in their slices, no code"))
+      case .kernel(_, let kernel, let inputs, let outputs) where map.copiesNothing(kernel, inputs, outputs):
+        calls.append("  " + CSyntax.comment("\(title): its data is already in place, no code"))
       case .kernel(let index, let kernel, let inputs, let outputs):
         lines.append(CSyntax.comment(title))
         lines += parameterDefinitions(kernel, prefix: "op\(index)")

@@ -76,9 +76,15 @@ struct StorageMap {
 
   func storage(of id: TensorID) -> Storage? { storage[id] }
 
-  /// Whether a CONCATENATION-like kernel's inputs already sit in their
-  /// slices of its output, so that calling it would copy bytes onto themselves.
-  func inputsAreInPlace(_ kernel: any PreparedKernel, _ inputs: [TensorID?], _ outputs: [TensorID]) -> Bool {
+  /// Whether a copying kernel's data already sits where it would copy it
+  /// (CONCATENATION inputs in their slices of the output, a SLICE's output
+  /// inside its input), so that calling it would copy bytes onto themselves.
+  func copiesNothing(_ kernel: any PreparedKernel, _ inputs: [TensorID?], _ outputs: [TensorID]) -> Bool {
+    if let slice = kernel.outputSliceOfInput, let input = inputs.first ?? nil, outputs.count == 1,
+      case .arena(let base)? = storage[input], case .arena(let offset)? = storage[outputs[0]]
+    {
+      return offset == base + slice
+    }
     guard let slices = kernel.inputSlicesOfOutput, slices.count == inputs.count, outputs.count == 1,
       case .arena(let base)? = storage[outputs[0]]
     else { return false }

@@ -76,7 +76,7 @@ public enum OpKind: Hashable, Sendable {
   /// constant inputs and static shapes; they must be gone before lowering.
   public var isCompileTimeOnly: Bool {
     switch self {
-    case .shape, .rank, .stridedSlice, .slice, .pack, .unpack, .gather, .reduceProd, .cast, .squeeze,
+    case .shape, .rank, .stridedSlice, .pack, .unpack, .gather, .reduceProd, .cast, .squeeze,
       .expandDims, .fill, .sub, .div, .floorDiv, .floorMod, .maximum, .minimum:
       return true
     default:

@@ -54,6 +54,9 @@ public protocol PreparedKernel: Sendable {
   /// CONCATENATION whose axis has no outer rows), the inputs' byte offsets in
   /// the output: placed there by the planner, the op has nothing to copy.
   var inputSlicesOfOutput: [Int]? { get }
+  /// When the output is one contiguous byte range of input 0 (a SLICE of a
+  /// band of rows), its byte offset there: placed there, nothing is copied.
+  var outputSliceOfInput: Int? { get }
   /// Computes the outputs from the inputs. `inputs` holds nil for absent
   /// optional inputs; `outputs` arrive zero-filled with their final type and shape.
   func run(inputs: [TensorValue?], outputs: inout [TensorValue])
@@ -64,6 +67,7 @@ extension PreparedKernel {
   public var inPlaceInputs: [Int] { [] }
   public var takesScratch: Bool { false }
   public var inputSlicesOfOutput: [Int]? { nil }
+  public var outputSliceOfInput: Int? { nil }
 }
 
 /// One step of the lowered program.

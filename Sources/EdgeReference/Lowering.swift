@@ -49,7 +49,8 @@ public func lower(_ graph: Graph, options: LoweringOptions = LoweringOptions()) 
     case .quantize: return try lowerQuantize(context)
     case .dequantize: return try lowerDequantize(context)
     case .reshape: return try lowerReshape(context)
-    case .shape, .rank, .stridedSlice, .slice, .pack, .unpack, .gather, .reduceProd, .cast, .squeeze, .expandDims,
+    case .slice: return try lowerSlice(context)
+    case .shape, .rank, .stridedSlice, .pack, .unpack, .gather, .reduceProd, .cast, .squeeze, .expandDims,
       .fill, .sub, .div, .floorDiv, .floorMod, .maximum, .minimum:
       throw unfoldedOperatorsError(graph)
     case .other(let name):

@@ -46,6 +46,7 @@ struct CompileCommand: ParsableCommand {
     try reportingErrors {
       let chip = try TargetCatalog().load(target)
       var options = CompileOptions(rounding: modelOptions.rounding, measureCode: !noMeasureCode)
+      options.sramBudget = modelOptions.sramBudget
       if !moreModels.isEmpty {
         return try compileTogether(for: chip, options: options)
       }

@@ -14,6 +14,12 @@ struct ModelOptions: ParsableArguments {
       valueName: "tflm|litert"))
   var rounding: Rounding = .tflm
 
+  @Option(
+    help: ArgumentHelp(
+      "The most SRAM the model's arena may use. Default: the target's SRAM minus its stack reserve. When the arena is larger, edgec runs the first layers in row bands (patch-based inference, reported with its extra MACs), or fails naming the least it could reach.",
+      valueName: "bytes"))
+  var sramBudget: Int?
+
   func load() throws -> Graph { try loadModel(path: model) }
 }
 

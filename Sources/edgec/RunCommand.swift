@@ -64,9 +64,9 @@ struct RunCommand: ParsableCommand {
         let (values, names) = try InputFiles(specs: input).load(for: graph)
         batch = try InputBatch(values, for: graph, names: names)
       }
-      let result = try runOnTarget(
-        graph, target: chip, batch: batch, catalog: catalog,
-        options: TargetRunOptions(rounding: modelOptions.rounding, profile: profile, timeoutSeconds: timeout))
+      var runOptions = TargetRunOptions(rounding: modelOptions.rounding, profile: profile, timeoutSeconds: timeout)
+      runOptions.sramBudget = modelOptions.sramBudget
+      let result = try runOnTarget(graph, target: chip, batch: batch, catalog: catalog, options: runOptions)
       if let output {
         for (k, value) in result.outputs.enumerated() {
           try writeFile(InputFiles.outputPath(output, k), NumpyFile.encode(value))

@@ -51,8 +51,9 @@ struct SimulateCommand: ParsableCommand {
       chip.kernels = "portable"
       let (values, names) = try InputFiles(specs: input).load(for: graph)
       let batch = try InputBatch(values, for: graph, names: names)
-      let compilation = try compile(
-        graph, for: chip, options: CompileOptions(rounding: modelOptions.rounding, measureCode: false))
+      var options = CompileOptions(rounding: modelOptions.rounding, measureCode: false)
+      options.sramBudget = modelOptions.sramBudget
+      let compilation = try compile(graph, for: chip, options: options)
       let host = try TargetCatalog().load("host")
       let outputs = try simulateOnHost(compilation, batch: batch, target: host)
       if let output {

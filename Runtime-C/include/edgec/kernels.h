@@ -411,6 +411,16 @@ typedef struct {
 
 void edgec_copy(const edgec_copy_params *p, const void *input, void *output);
 
+/* SLICE of one contiguous byte range (the rows of a band, in patch-based
+ * inference): output = input[offset, offset + bytes). The planner usually
+ * places the output inside the input, and then the code generator emits no
+ * call; this runs when it could not. */
+typedef struct {
+  int32_t offset, bytes;
+} edgec_slice_params;
+
+void edgec_slice(const edgec_slice_params *p, const void *input, void *output);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,84 @@
+import EdgeCore
+import EdgePasses
+import EdgePlan
+import EdgeReference
+import EdgeTargets
+
+/// Patch-based execution chosen to meet an SRAM budget (report.json's `patches`).
+public struct PatchChoice: Hashable, Sendable {
+  public var layers: Int
+  public var bands: Int
+  public var arenaBytes: Int
+  /// MACs spent recomputing the bands' overlapping rows.
+  public var extraMACs: Int
+  public var baseMACs: Int
+}
+
+/// The graph, program and plan that meet `budget` at the least cost.
+///
+/// The free transformations (folding, fusion, in-place writes, views, the
+/// schedule) have already run. If the arena still exceeds the budget, the
+/// first stage runs in row bands (`PatchStage`): every split of its first k
+/// window operators into n bands is planned, and the one that fits with the
+/// fewest extra MACs wins (ties: the smaller arena). When none fits, the
+/// error names the least arena reached and how.
+struct BudgetFit {
+  var graph: Graph
+  var program: [LoweredOp]
+  var plan: MemoryPlan
+  var patches: PatchChoice?
+}
+
+/// Band counts tried for each stage depth.
+let patchBandCounts = [2, 3, 4, 5, 6, 8, 10, 12, 16]
+
+func fitToBudget(
+  _ graph: Graph, program: [LoweredOp], plan: MemoryPlan, budget: Int, target: Target,
+  lowering: LoweringOptions
+) throws -> BudgetFit {
+  let unpatched = BudgetFit(graph: graph, program: program, plan: plan, patches: nil)
+  guard plan.arenaBytes > budget else { return unpatched }
+  let baseMACs = GraphStatistics(graph).totalMACs
+  let depth = PatchStage.stage(of: graph).count
+  var best: (fit: Bool, choice: PatchChoice)?
+  for layers in stride(from: 1, through: depth, by: 1) {
+    for bands in patchBandCounts {
+      let (banded, rewrites) = try PatchStage(layers: layers, bands: bands).run(on: graph)
+      guard rewrites > 0 else { continue }
+      try verify(banded)
+      let bandedProgram = try lower(banded, options: lowering)
+      // Candidates are compared in their stored (band by band) order; the
+      // winner is scheduled below.
+      let candidate = try planProgramMemory(graph: banded, program: bandedProgram, target: target, schedule: false)
+      let choice = PatchChoice(
+        layers: layers, bands: bands, arenaBytes: candidate.arenaBytes,
+        extraMACs: GraphStatistics(banded).totalMACs - baseMACs, baseMACs: baseMACs)
+      let fits = choice.arenaBytes <= budget
+      if let current = best {
+        let better =
+          fits
+          ? !current.fit || (choice.extraMACs, choice.arenaBytes) < (current.choice.extraMACs, current.choice.arenaBytes)
+          : !current.fit && choice.arenaBytes < current.choice.arenaBytes
+        if better { best = (fits, choice) }
+      } else {
+        best = (fits, choice)
+      }
+    }
+  }
+  guard let best, best.fit else {
+    let least = best.map { min($0.choice.arenaBytes, plan.arenaBytes) } ?? plan.arenaBytes
+    let how = best.map {
+      $0.choice.arenaBytes < plan.arenaBytes
+        ? " (running the first \($0.choice.layers) layers in \($0.choice.bands) row bands, +\($0.choice.extraMACs) MACs)" : ""
+    } ?? ""
+    throw EdgeError(
+      .doesNotFit,
+      "the model needs at least \(least) bytes of SRAM\(how); the budget is \(budget) bytes. Without patches: \(plan.arenaBytes) bytes, lower bound \(plan.lowerBoundBytes).")
+  }
+  let (banded, _) = try PatchStage(layers: best.choice.layers, bands: best.choice.bands).run(on: graph)
+  let bandedProgram = try lower(banded, options: lowering)
+  let bandedPlan = try planProgramMemory(graph: banded, program: bandedProgram, target: target)
+  var choice = best.choice
+  choice.arenaBytes = bandedPlan.arenaBytes
+  return BudgetFit(graph: banded, program: bandedProgram, plan: bandedPlan, patches: choice)
+}
