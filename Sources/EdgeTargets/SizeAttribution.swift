@@ -81,6 +81,8 @@ public struct SizeAttribution {
       if rest.first == "t", rest.count > 1, rest.dropFirst().allSatisfy(\.isASCIIDigit) { return .weights }
       return .glue
     }
+    // The arena of models compiled together (EdgeCodegen's SharedArena).
+    if name == "edgec_shared_arena" { return .arena }
     if name.hasPrefix("edgec_") { return .kernels }
     if let file = symbol.file.map(baseName) {
       if file.hasPrefix("edgec_") { return .kernels }

@@ -37,7 +37,7 @@ public enum SizeMeasurement {
   public static func buildDirectory(_ directory: String, target override: Target?, catalog: () throws -> TargetCatalog)
     throws -> SizeReport
   {
-    let (model, targetName) = try readCompileReport(directory)
+    let (models, targetName) = try readCompileReport(directory)
     let target = try override ?? catalog().load(targetName)
     let sources = try cSources(in: directory)
     guard !sources.isEmpty else {
@@ -45,7 +45,7 @@ public enum SizeMeasurement {
     }
     let scratch = try ScratchDirectory(prefix: "edgec-size")
     defer { scratch.remove() }
-    var attribution = SizeAttribution(models: [model])
+    var attribution = SizeAttribution(models: models)
     let root = URL(fileURLWithPath: directory).standardizedFileURL.path
     for (index, source) in sources.enumerated() {
       let object = "\(scratch.path)/obj\(index).o"
@@ -55,27 +55,30 @@ public enum SizeMeasurement {
         throw EdgeError(
           .environment, "\(target.cc) could not compile \(root)/\(source) for \(target.name):\n\(result.stderr)")
       }
-      attribution.add(try ELFFile(contentsOf: object), fileCategory: category(ofSource: source, model: model))
+      attribution.add(try ELFFile(contentsOf: object), fileCategory: category(ofSource: source, models: models))
     }
     let method = "\(sources.count) objects compiled with \(([target.cc] + target.cflags).joined(separator: " "))"
     return SizeReport(
-      name: model, models: [model], target: target.name, method: method, categories: attribution.categories,
+      name: models.joined(separator: "+"), models: models, target: target.name, method: method,
+      categories: attribution.categories,
       stackBytes: target.stackReserveBytes, flashCapacity: target.flashBytes, ramCapacity: ramBytes(target))
   }
 
   /// report.json's model and target: what the directory was compiled from and for.
-  static func readCompileReport(_ directory: String) throws -> (model: String, target: String) {
+  /// Models compiled together (`edgec compile a.tflite b.tflite`) list theirs under "models".
+  static func readCompileReport(_ directory: String) throws -> (models: [String], target: String) {
     let path = (directory as NSString).appendingPathComponent("report.json")
     guard let data = FileManager.default.contents(atPath: path) else {
       throw EdgeError(
         .invalidInput, "\(directory) has no report.json; give the output directory of `edgec compile` or an ELF file")
     }
-    guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-      let model = object["model"] as? String, let target = object["target"] as? String
-    else {
+    let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+    let together = (object?["models"] as? [[String: Any]])?.compactMap { $0["model"] as? String } ?? []
+    let models = (object?["model"] as? String).map { [$0] } ?? together
+    guard !models.isEmpty, let target = object?["target"] as? String else {
       throw EdgeError(.invalidInput, "\(path) does not name a \"model\" and a \"target\"; recompile with `edgec compile`")
     }
-    return (model, target)
+    return (models, target)
   }
 
   /// Every .c file under the directory, relative paths, sorted: the same
@@ -92,10 +95,13 @@ public enum SizeMeasurement {
   }
 
   /// Where the unnamed bytes of a generated file go.
-  static func category(ofSource relative: String, model: String) -> SizeCategory {
+  static func category(ofSource relative: String, models: [String]) -> SizeCategory {
     if relative.hasPrefix("edgec/") { return .kernels }
-    if relative == "\(model)_weights.c" { return .weights }
-    if relative == "\(model).c" { return .glue }
+    if relative == "edgec_shared_arena.c" { return .arena }
+    for model in models {
+      if relative == "\(model)_weights.c" { return .weights }
+      if relative == "\(model).c" { return .glue }
+    }
     return .other
   }
 

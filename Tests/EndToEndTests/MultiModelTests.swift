@@ -207,6 +207,18 @@ import Testing
     let sources = written.filter { $0.hasSuffix(".c") } + kernels
     let build = try ProcessRunner.run(target.cc, target.cflags + Self.strict + ["-I", out, "-c"] + sources, directory: out)
     #expect(build.status == 0, "\(build.stderr)")
+
+    // `edgec size` reads the pair's report: the shared arena is the arena, once.
+    let report = try #require(
+      try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: "\(out)/report.json"))) as? [String: Any])
+    let size = try ProcessRunner.run(CommandLineTests.edgec, ["size", out, "--json"])
+    try #require(size.status == 0, "\(size.stderr)")
+    let sizes = try #require(try JSONSerialization.jsonObject(with: Data(size.stdout.utf8)) as? [String: [String: Any]])
+    let pair = try #require(sizes["dscnn+resnet"])
+    #expect(pair["models"] as? [String] == ["dscnn", "resnet"])
+    #expect((pair["ram"] as? [String: Any])?["arena"] as? Int == report["shared_arena_bytes"] as? Int)
+    let weights = (pair["categories"] as? [String: Any])?["weights"] as? [String: Any]
+    #expect(weights?["flash"] as? Int == report["weights_bytes"] as? Int)
   }
 
   @Test func theCommandLineRefusesTwoFilesWithOneNameAndWritesNothing() throws {
