@@ -58,9 +58,10 @@ public func compile(_ imported: Graph, for target: Target, options: CompileOptio
   // Errors name ops by their index in the imported model (Operator.origin).
   let lowering = LoweringOptions(rounding: options.rounding)
   let (passed, passes) = try options.passes.run(imported)
+  let passedProgram = try lower(passed, options: lowering)
   let fit = try fitToBudget(
-    passed, program: try lower(passed, options: lowering),
-    plan: try planProgramMemory(graph: passed, program: try lower(passed, options: lowering), target: target),
+    passed, program: passedProgram,
+    plan: try planProgramMemory(graph: passed, program: passedProgram, target: target),
     budget: options.sramBudget ?? target.sramBudgetBytes, target: target, lowering: lowering)
   let (graph, program, plan) = (fit.graph, fit.program, fit.plan)
   // The planner's post-condition, checked on every compilation: a wrong plan

@@ -1,4 +1,5 @@
 import EdgeCore
+import EdgePasses
 import EdgePlan
 import EdgeReference
 import EdgeTargets
@@ -8,30 +9,79 @@ import EdgeTargets
 /// ops run in the order with the least peak (`planScheduledMemory`); and
 /// kernels that want scratch get it from bytes free at their step.
 func planProgramMemory(graph: Graph, program: [LoweredOp], target: Target, schedule: Bool = true) throws -> MemoryPlan {
-  var views = StorageMap.aliases(of: program, in: graph)
-  let slices = concatenationSlices(graph: graph, program: program, views: views, alignment: target.tensorAlignment)
-  for (input, slice) in slices { views[input] = slice.output }
-  var offsets = slices.mapValues(\.offset)
-  for (output, view) in sliceViews(graph: graph, program: program, views: views, alignment: target.tensorAlignment) {
-    views[output] = view.input
-    offsets[output] = view.offset
-  }
-  let candidates = program.compactMap { step -> InPlaceCandidate? in
-    guard case .kernel(let opIndex, let kernel, let inputs, let outputs) = step, outputs.count == 1,
-      !kernel.inPlaceInputs.isEmpty
-    else { return nil }
-    let overwritable = kernel.inPlaceInputs.compactMap { $0 < inputs.count ? inputs[$0] : nil }
-    return InPlaceCandidate(opIndex: opIndex, output: outputs[0], inputs: overwritable)
-  }
-  let writes = try chooseInPlaceWrites(graph, views: views, candidates: candidates)
-  let aliases = views.merging(writes) { view, _ in view }
+  let sharing = try ByteSharing(graph: graph, program: program, alignment: target.tensorAlignment)
   var plan =
     schedule
     ? try planScheduledMemory(
-      graph, aliases: aliases, aliasOffsets: offsets, inPlace: Set(writes.keys), alignment: target.tensorAlignment)
-    : try planMemory(graph, aliases: aliases, aliasOffsets: offsets, alignment: target.tensorAlignment)
+      graph, aliases: sharing.aliases, aliasOffsets: sharing.offsets, inPlace: sharing.inPlace,
+      alignment: target.tensorAlignment)
+    : try planMemory(graph, aliases: sharing.aliases, aliasOffsets: sharing.offsets, alignment: target.tensorAlignment)
   plan.grantScratch(scratchRequests(graph: graph, program: program, flavour: target.kernels))
   return plan
+}
+
+/// Which tensors share bytes in a lowered program, as the planner takes it:
+/// views (RESHAPE; CONCATENATION inputs and SLICE outputs at their byte
+/// offsets) and in-place writes.
+struct ByteSharing {
+  var aliases: [TensorID: TensorID]
+  var offsets: [TensorID: Int]
+  var inPlace: Set<TensorID>
+
+  init(graph: Graph, program: [LoweredOp], alignment: Int) throws {
+    var views = StorageMap.aliases(of: program, in: graph)
+    let slices = concatenationSlices(graph: graph, program: program, views: views, alignment: alignment)
+    for (input, slice) in slices { views[input] = slice.output }
+    var offsets = slices.mapValues(\.offset)
+    for (output, view) in sliceViews(graph: graph, program: program, views: views, alignment: alignment) {
+      views[output] = view.input
+      offsets[output] = view.offset
+    }
+    let candidates = program.compactMap { step -> InPlaceCandidate? in
+      guard case .kernel(let opIndex, let kernel, let inputs, let outputs) = step, outputs.count == 1,
+        !kernel.inPlaceInputs.isEmpty
+      else { return nil }
+      let overwritable = kernel.inPlaceInputs.compactMap { $0 < inputs.count ? inputs[$0] : nil }
+      return InPlaceCandidate(opIndex: opIndex, output: outputs[0], inputs: overwritable)
+    }
+    let writes = try chooseInPlaceWrites(graph, views: views, candidates: candidates)
+    self.aliases = views.merging(writes) { view, _ in view }
+    self.offsets = offsets
+    self.inPlace = Set(writes.keys)
+  }
+}
+
+/// The memory side of a compilation, for `edgec plan`: the graph after the
+/// passes (and patches), its program and plan, and the same program's plan
+/// in stored order and the schedule search, to compare with.
+public struct MemoryPlanning: Sendable {
+  public var graph: Graph
+  public var program: [LoweredOp]
+  public var plan: MemoryPlan
+  public var passes: [PassRecord]
+  public var patches: PatchChoice?
+  public var stored: MemoryPlan
+  public var schedule: MemorySchedule
+}
+
+/// Runs the passes, lowers and plans `imported` exactly as `compile` does.
+public func planModelMemory(_ imported: Graph, for target: Target, options: CompileOptions = CompileOptions())
+  throws -> MemoryPlanning
+{
+  let lowering = LoweringOptions(rounding: options.rounding)
+  let (passed, passes) = try options.passes.run(imported)
+  let program = try lower(passed, options: lowering)
+  let fit = try fitToBudget(
+    passed, program: program, plan: try planProgramMemory(graph: passed, program: program, target: target),
+    budget: options.sramBudget ?? target.sramBudgetBytes, target: target, lowering: lowering)
+  let sharing = try ByteSharing(graph: fit.graph, program: fit.program, alignment: target.tensorAlignment)
+  let schedule = try scheduleForMemory(
+    fit.graph, aliases: sharing.aliases, aliasOffsets: sharing.offsets, inPlace: sharing.inPlace,
+    alignment: target.tensorAlignment)
+  let stored = try planProgramMemory(graph: fit.graph, program: fit.program, target: target, schedule: false)
+  return MemoryPlanning(
+    graph: fit.graph, program: fit.program, plan: fit.plan, passes: passes, patches: fit.patches, stored: stored,
+    schedule: schedule)
 }
 
 /// CONCATENATION inputs the planner places in their slice of the output, so

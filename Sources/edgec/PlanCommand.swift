@@ -1,4 +1,5 @@
 import ArgumentParser
+import EdgeCodegen
 import EdgeCore
 import EdgePlan
 import EdgeReference
@@ -42,17 +43,17 @@ struct PlanCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let graph = try modelOptions.load()
       let chip = try TargetCatalog().load(target)
-      let aliases = viewAliases(graph)
-      let alignment = chip.tensorAlignment
-      let stored = try planMemory(graph, aliases: aliases, alignment: alignment)
-      let schedule = try scheduleForMemory(graph, aliases: aliases, alignment: alignment)
-      let plan = try planScheduledMemory(graph, aliases: aliases, alignment: alignment)
+      var options = CompileOptions(rounding: modelOptions.rounding, measureCode: false)
+      options.sramBudget = modelOptions.sramBudget
+      // The plan `edgec compile` makes: after the passes, with in-place
+      // writes, views, scratch and (over the budget) patches.
+      let planning = try planModelMemory(try modelOptions.load(), for: chip, options: options)
+      let (graph, plan, stored, schedule) = (planning.graph, planning.plan, planning.stored, planning.schedule)
       let tflm = TFLMBaseline(modelPath: modelOptions.model, baselinePath: baseline)
       let summary = PlanSummary(
         model: graph.name, file: modelOptions.model, target: chip.name, plan: plan, stored: stored,
-        schedule: schedule, tflm: tflm)
+        schedule: schedule, tflm: tflm, passes: planning.passes, patches: planning.patches)
       if let svg {
         let picture = plan.svg(graph: graph, title: summary.title, notes: summary.notes)
         try writeFile(svg, Array(picture.utf8))
@@ -63,20 +64,5 @@ struct PlanCommand: ParsableCommand {
         print(summary.text(svg: svg), terminator: "")
       }
     }
-  }
-
-  /// RESHAPE-style views as the compiler plans them: from the lowering, views
-  /// of constants left out (they point at the constant's array). A model the
-  /// lowering rejects is planned without views, as `edgec inspect` does.
-  func viewAliases(_ graph: Graph) -> [TensorID: TensorID] {
-    guard let program = try? lower(graph, options: LoweringOptions(rounding: modelOptions.rounding))
-    else { return [:] }
-    var aliases: [TensorID: TensorID] = [:]
-    for case .alias(_, let input, let output) in program {
-      var root = input
-      while let next = aliases[root] { root = next }
-      if !graph.tensors[root].isConstant { aliases[output] = input }
-    }
-    return aliases
   }
 }

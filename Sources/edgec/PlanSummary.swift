@@ -1,4 +1,6 @@
+import EdgeCodegen
 import EdgeCore
+import EdgePasses
 import EdgePlan
 
 /// What `edgec plan` reports: the chosen plan next to the stored order's and
@@ -12,6 +14,22 @@ struct PlanSummary {
   let stored: MemoryPlan
   let schedule: MemorySchedule
   let tflm: TFLMBaseline
+  /// What the passes rewrote and, over the budget, the patch-based stage.
+  var passes: [PassRecord] = []
+  var patches: PatchChoice? = nil
+
+  /// `fuse-residual-add ×3, fold-pad ×1`, or `none`.
+  var rewrites: String {
+    let done = passes.filter { $0.rewrites > 0 }.map { "\($0.name) ×\($0.rewrites)" }
+    return done.isEmpty ? "none" : done.joined(separator: ", ")
+  }
+
+  var patchesText: String? {
+    patches.map {
+      "first \($0.layers) layers in \($0.bands) row bands, +\(grouped($0.extraMACs)) MACs"
+        + String(format: " (+%.1f%%)", Double($0.extraMACs) * 100 / Double(max($0.baseMACs, 1)))
+    }
+  }
 
   /// Steps that run a different op than the stored order does.
   var movedSteps: Int { plan.order.enumerated().filter { $0.offset != $0.element }.count }
@@ -35,6 +53,7 @@ struct PlanSummary {
         + " fragmentation \(grouped(plan.fragmentationBytes)) B",
       "schedule \(plan.schedule.rawValue), \(movedSteps) of \(plan.order.count) steps moved;"
         + " stored order: arena \(grouped(stored.arenaBytes)) B, lower bound \(grouped(stored.lowerBoundBytes)) B",
+      "passes: \(rewrites)" + (patchesText.map { "; patches: \($0)" } ?? ""),
     ]
   }
 
@@ -61,6 +80,8 @@ struct PlanSummary {
     out += row(
       "  schedule",
       "\(plan.schedule.rawValue): \(movedSteps) of \(plan.order.count) steps reordered (\(how))")
+    out += row("  passes", rewrites)
+    if let patchesText { out += row("  patches", patchesText) }
     out += row(
       "  stored order",
       "arena \(grouped(stored.arenaBytes)) B, lower bound \(grouped(stored.lowerBoundBytes)) B")
