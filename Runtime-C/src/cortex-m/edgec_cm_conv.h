@@ -33,7 +33,7 @@
 
 /* The portable kernel's loops: grouped layers, and dilated ones without
  * scratch. */
-static void edgec_cm_conv_plain(const edgec_conv2d_s8_params *p, const int8_t *input,
+static __attribute__((noinline)) void edgec_cm_conv_plain(const edgec_conv2d_s8_params *p, const int8_t *input,
                                 const int8_t *filter, const int32_t *bias,
                                 const edgec_cm_residual *residual, const int8_t *skip,
                                 int8_t *output) {
@@ -67,10 +67,10 @@ static inline void edgec_cm_conv_residual(const edgec_cm_residual *residual, con
 
 /* The block path with `words` words of scratch, at least
  * edgec_cm_conv_block_words(p, 1) of them. */
-static void edgec_cm_conv_block(const edgec_conv2d_s8_params *p, edgec_cm_gemm *g,
-                                const int8_t *input, const edgec_cm_residual *residual,
-                                const int8_t *skip, int8_t *output, uint32_t *words,
-                                int32_t scratch_words) {
+static __attribute__((noinline)) void edgec_cm_conv_block(
+    const edgec_conv2d_s8_params *p, edgec_cm_gemm *g, const int8_t *input,
+    const edgec_cm_residual *residual, const int8_t *skip, int8_t *output, uint32_t *words,
+    int32_t scratch_words) {
   const int32_t groups = (g->depth + 3) >> 2;
   const int32_t pixels = p->output.n * p->output.h * p->output.w;
   /* The scratch holds the records (from its start), the exact channels'

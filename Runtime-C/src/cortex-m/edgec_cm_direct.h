@@ -338,7 +338,7 @@ static inline int32_t edgec_cm_weight_sum(const int8_t *w, int32_t n) {
 /* The four rows' records for channels [first, first + n) (map above), with
  * input_offset · sum(w) when `weight_sums`. Returns 1 when the assembly may
  * requantize them all (fast records, no left shift, int8's own clamp). */
-static inline int edgec_cm_direct_table(const edgec_cm_gemm *g, int32_t first, int32_t n,
+static __attribute__((noinline, unused)) int edgec_cm_direct_table(const edgec_cm_gemm *g, int32_t first, int32_t n,
                                         int32_t input_offset, int weight_sums,
                                         edgec_cm_direct_record *table) {
   int fast = g->shift1 && g->full_range;

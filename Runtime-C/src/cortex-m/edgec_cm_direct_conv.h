@@ -27,8 +27,9 @@
 #include "edgec_cm_residual.h"
 
 /* Pixel pairs per call when the values go through the stack first. */
-enum { EDGEC_CM_DIRECT_PAIRS = 4 };
+enum { EDGEC_CM_DIRECT_PAIRS = 2 };
 
+/* The walk's state: one frame for every step, so the stack stays small. */
 typedef struct {
   const edgec_conv2d_s8_params *p;
   const edgec_cm_gemm *g;
@@ -38,6 +39,12 @@ typedef struct {
   int32_t first, n; /* the channel group */
   int fast;         /* the assembly requantizes */
   edgec_cm_direct_record table[4];
+  union {
+    edgec_cm_quad_args quad;
+    edgec_cm_pair_args pair;
+  } args;
+  int32_t sums[4];
+  int8_t values[8 * EDGEC_CM_DIRECT_PAIRS];
 } edgec_cm_direct;
 
 /* Channel group values of one pixel (n bytes at `values`, place-mapped when
@@ -67,103 +74,102 @@ static inline void edgec_cm_direct_exact(const edgec_cm_direct *d, const int32_t
 
 /* One pixel, the taps [kx0, kx1) x [ky0, ky1) inside the input; `field` is
  * the input at tap (ky0, kx0). */
-static void edgec_cm_direct_one(const edgec_cm_direct *d, int32_t pixel, const int8_t *field,
+static void edgec_cm_direct_one(edgec_cm_direct *d, int32_t pixel, const int8_t *field,
                                 int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1) {
   const edgec_conv2d_s8_params *p = d->p;
   const int32_t c = p->input.c, run = (kx1 - kx0) * c;
-  edgec_cm_quad_args a;
-  int32_t sums[4];
-  int8_t values[4];
+  edgec_cm_quad_args *a = &d->args.quad;
   if (ky1 <= ky0 || kx1 <= kx0) { /* every tap in the padding: the bias alone */
-    sums[0] = sums[1] = sums[2] = sums[3] = 0;
-    edgec_cm_direct_exact(d, sums, values);
-    edgec_cm_direct_store(d, pixel, values, 1);
+    d->sums[0] = d->sums[1] = d->sums[2] = d->sums[3] = 0;
+    edgec_cm_direct_exact(d, d->sums, d->values);
+    edgec_cm_direct_store(d, pixel, d->values, 1);
     return;
   }
-  a.input = field;
-  a.offset_pair = edgec_cm_pair16(p->input_offset);
-  a.filter = d->g->filter + d->first * d->g->depth + (ky0 * p->filter.w + kx0) * c;
-  edgec_cm_direct_rows(d->n, d->g->depth, &a);
-  a.group_bytes = run & ~3;
-  a.tail_bytes = run & 3;
-  a.runs = ky1 - ky0;
-  a.input_skip = p->dilation_h * p->input.w * c - run;
-  a.filter_skip = (p->filter.w - (kx1 - kx0)) * c;
-  a.records = d->table;
-  a.records_end = d->table + 4;
+  a->input = field;
+  a->offset_pair = edgec_cm_pair16(p->input_offset);
+  a->filter = d->g->filter + d->first * d->g->depth + (ky0 * p->filter.w + kx0) * c;
+  edgec_cm_direct_rows(d->n, d->g->depth, a);
+  a->group_bytes = run & ~3;
+  a->tail_bytes = run & 3;
+  a->runs = ky1 - ky0;
+  a->input_skip = p->dilation_h * p->input.w * c - run;
+  a->filter_skip = (p->filter.w - (kx1 - kx0)) * c;
+  a->records = d->table;
+  a->records_end = d->table + 4;
   if (d->fast && d->n == 4 && d->residual == NULL) {
-    a.out = d->output + pixel * d->g->channels + d->first;
-    a.sums = NULL;
-    edgec_cm_direct_quad(&a);
+    a->out = d->output + pixel * d->g->channels + d->first;
+    a->sums = NULL;
+    edgec_cm_direct_quad(a);
     return;
   }
-  a.out = values;
-  a.sums = d->fast ? NULL : sums;
-  edgec_cm_direct_quad(&a);
-  if (!d->fast) edgec_cm_direct_exact(d, sums, values);
-  edgec_cm_direct_store(d, pixel, values, 1);
+  a->out = d->values;
+  a->sums = d->fast ? NULL : d->sums;
+  edgec_cm_direct_quad(a);
+  if (!d->fast) edgec_cm_direct_exact(d, d->sums, d->values);
+  edgec_cm_direct_store(d, pixel, d->values, 1);
 }
 
 /* `pairs` pixel pairs from `pixel` on, all inside: the first's field at `field`. */
-static void edgec_cm_direct_pairs(const edgec_cm_direct *d, int32_t pixel, const int8_t *field,
+static void edgec_cm_direct_pairs(edgec_cm_direct *d, int32_t pixel, const int8_t *field,
                                   int32_t pairs, int32_t pixel_step) {
   const edgec_conv2d_s8_params *p = d->p;
-  edgec_cm_pair_args a;
-  int32_t sums[4];
-  int8_t values[8 * EDGEC_CM_DIRECT_PAIRS];
+  const int32_t channels = d->g->channels, depth = d->g->depth;
+  edgec_cm_pair_args *a = &d->args.pair;
+  int8_t *const values = d->values;
   int32_t i, j;
-  a.pixel_step = pixel_step;
-  a.depth = d->g->depth;
-  a.run_bytes = p->filter.w * p->input.c;
-  a.input_skip = p->dilation_h * p->input.w * p->input.c - a.run_bytes;
-  a.pair_step = 2 * pixel_step;
+  a->pixel_step = pixel_step;
+  a->depth = depth;
+  a->run_bytes = p->filter.w * p->input.c;
+  a->input_skip = p->dilation_h * p->input.w * p->input.c - a->run_bytes;
+  a->pair_step = 2 * pixel_step;
   if (d->fast && d->residual == NULL) {
-    a.input = field;
-    a.filter = d->g->filter + d->first * d->g->depth;
-    a.records = d->table;
-    a.records_end = d->table + 4;
-    a.out = d->output + pixel * d->g->channels + d->first;
-    a.out_step = d->g->channels;
-    a.sums = NULL;
-    a.pairs = pairs;
-    a.pair_out_step = 2 * d->g->channels;
-    edgec_cm_direct_pair(&a);
+    a->input = field;
+    a->filter = d->g->filter + d->first * depth;
+    a->records = d->table;
+    a->records_end = d->table + 4;
+    a->out = d->output + pixel * channels + d->first;
+    a->out_step = channels;
+    a->sums = NULL;
+    a->pairs = pairs;
+    a->pair_out_step = 2 * channels;
+    edgec_cm_direct_pair(a);
     return;
   }
-  a.out_step = 4;
-  a.pair_out_step = 8;
-  for (; pairs > 0; field += a.pair_step * EDGEC_CM_DIRECT_PAIRS) {
+  a->out_step = 4;
+  a->pair_out_step = 8;
+  for (; pairs > 0; field += a->pair_step * EDGEC_CM_DIRECT_PAIRS) {
     const int32_t now = pairs < EDGEC_CM_DIRECT_PAIRS ? pairs : EDGEC_CM_DIRECT_PAIRS;
-    a.input = field;
-    a.filter = d->g->filter + d->first * d->g->depth;
-    a.records = d->table;
-    a.out = values;
     if (d->fast) {
-      a.records_end = d->table + 4;
-      a.sums = NULL;
-      a.pairs = now;
-      edgec_cm_direct_pair(&a);
+      a->input = field;
+      a->filter = d->g->filter + d->first * depth;
+      a->records = d->table;
+      a->records_end = d->table + 4;
+      a->out = values;
+      a->sums = NULL;
+      a->pairs = now;
+      edgec_cm_direct_pair(a);
     } else { /* one pair of rows for one pixel pair at a time, in C after */
       for (i = 0; i < now; ++i) {
         for (j = 0; j < 4; j += 2) {
-          a.input = field + i * a.pair_step;
-          a.filter = d->g->filter + (d->first + j) * d->g->depth;
-          a.records = d->table + j;
-          a.records_end = d->table + j + 2;
-          a.sums = sums;
-          a.pairs = 1;
-          edgec_cm_direct_pair(&a);
-          values[8 * i + j] = (int8_t)edgec_cm_gemm_exact(d->g, d->first + j, sums[0]);
-          values[8 * i + 4 + j] = (int8_t)edgec_cm_gemm_exact(d->g, d->first + j, sums[1]);
-          values[8 * i + j + 1] = (int8_t)edgec_cm_gemm_exact(d->g, d->first + j + 1, sums[2]);
-          values[8 * i + 4 + j + 1] = (int8_t)edgec_cm_gemm_exact(d->g, d->first + j + 1, sums[3]);
+          int8_t *v = values + 8 * i + j;
+          a->input = field + i * a->pair_step;
+          a->filter = d->g->filter + (d->first + j) * depth;
+          a->records = d->table + j;
+          a->records_end = d->table + j + 2;
+          a->sums = d->sums;
+          a->pairs = 1;
+          edgec_cm_direct_pair(a);
+          v[0] = (int8_t)edgec_cm_gemm_exact(d->g, d->first + j, d->sums[0]);
+          v[4] = (int8_t)edgec_cm_gemm_exact(d->g, d->first + j, d->sums[1]);
+          v[1] = (int8_t)edgec_cm_gemm_exact(d->g, d->first + j + 1, d->sums[2]);
+          v[5] = (int8_t)edgec_cm_gemm_exact(d->g, d->first + j + 1, d->sums[3]);
         }
       }
     }
     if (d->residual != NULL) {
-      const int32_t at = pixel * d->g->channels + d->first;
+      const int32_t at = pixel * channels + d->first;
       edgec_cm_residual_apply(d->residual, values, d->skip + at, d->output + at, 4, 2 * now,
-                              d->g->channels);
+                              channels);
     } else {
       for (i = 0; i < 2 * now; ++i) edgec_cm_direct_store(d, pixel + i, values + 4 * i, 0);
     }
@@ -188,9 +194,9 @@ static inline void edgec_cm_direct_interior(const edgec_conv2d_s8_params *p, int
   }
 }
 
-static void edgec_cm_conv_direct(const edgec_conv2d_s8_params *p, const edgec_cm_gemm *g,
-                                 const int8_t *input, const edgec_cm_residual *residual,
-                                 const int8_t *skip, int8_t *output) {
+static __attribute__((noinline)) void edgec_cm_conv_direct(
+    const edgec_conv2d_s8_params *p, const edgec_cm_gemm *g, const int8_t *input,
+    const edgec_cm_residual *residual, const int8_t *skip, int8_t *output) {
   const edgec_dims in = p->input, f = p->filter, out = p->output;
   const int32_t c = in.c, pixel_step = p->stride_w * c;
   /* Pairs need whole groups in each kernel row (the pair loop has no tail). */

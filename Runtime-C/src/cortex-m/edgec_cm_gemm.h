@@ -164,7 +164,7 @@ static inline __attribute__((always_inline)) void edgec_cm_gemm_run(
  * is column 0's channel `first`, column p's `stride` bytes later. A block
  * with fewer than four real columns goes through the assembly too, into
  * `spare` (4 · count bytes), and only the real columns are copied out. */
-static inline void edgec_cm_gemm_block(const edgec_cm_gemm *g, const uint32_t *columns,
+static __attribute__((noinline, unused)) void edgec_cm_gemm_block(const edgec_cm_gemm *g, const uint32_t *columns,
                                        const edgec_cm_channel *table, int32_t first, int32_t count,
                                        int mixed, const int32_t *exact, int32_t exact_count,
                                        int8_t *spare, int8_t *out, int32_t stride, int32_t pixels) {
@@ -215,7 +215,7 @@ static inline int edgec_cm_gemm_rows_fit(const edgec_cm_gemm *g) {
 /* One widened column x (two words a group, edgec_cm_widen_row's layout)
  * against channels [first, first + count) in edgec_cm_rows*_records, then
  * the exact channels again in C; `out` is the column's channel `first`. */
-static inline void edgec_cm_gemm_rows(const edgec_cm_gemm *g, const uint32_t *x,
+static __attribute__((noinline, unused)) void edgec_cm_gemm_rows(const edgec_cm_gemm *g, const uint32_t *x,
                                       const edgec_cm_channel *table, int32_t first, int32_t count,
                                       const int32_t *exact, int32_t exact_count, int8_t *out) {
   edgec_cm_rows_args a;
