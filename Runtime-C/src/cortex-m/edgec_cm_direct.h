@@ -323,16 +323,15 @@ static inline void edgec_cm_direct_rows(int32_t n, int32_t depth, edgec_cm_quad_
   a->second = n == 4 ? 2 * depth : (n == 3 ? depth : 0);
 }
 
-/* The sum of a filter row's weights. */
+/* The sum of a filter row's weights: biased to unsigned bytes (x ^ 0x80 is
+ * x + 128) and summed four at a time by USADA8 (sum of |u - 0|). */
 static inline int32_t edgec_cm_weight_sum(const int8_t *w, int32_t n) {
-  int32_t s = 0, i;
-  for (i = 0; i + 4 <= n; i += 4) {
-    const uint32_t v = edgec_cm_load32(w + i);
-    s = __smlad(__sxtb16(v), 0x00010001u, s);
-    s = __smlad(edgec_cm_sxtb16_ror8(v), 0x00010001u, s);
-  }
-  for (; i < n; ++i) s += w[i];
-  return s;
+  uint32_t s = 0;
+  int32_t i;
+  for (i = 0; i + 4 <= n; i += 4) s = __usada8(edgec_cm_load32(w + i) ^ 0x80808080u, 0u, s);
+  s -= (uint32_t)(128 * (n & ~3));
+  for (; i < n; ++i) s += (uint32_t)(int32_t)w[i];
+  return (int32_t)s;
 }
 
 /* The four rows' records for channels [first, first + n) (map above), with

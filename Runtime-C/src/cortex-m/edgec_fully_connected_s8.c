@@ -74,19 +74,25 @@ static inline __attribute__((always_inline)) void edgec_cm_fc_row(
   }
 }
 
+/* A per-tensor layer's one record, fast for every channel: its largest
+ * bias keeps the fast form exact. */
+static int edgec_cm_fc_rows_fit_any(const edgec_cm_gemm *g, edgec_cm_channel *r) {
+  uint32_t magnitudes = 0; /* or of |b| (or |b| - 1): below 2^k iff every |b| is */
+  int32_t c;
+  for (c = 0; c < g->channels; ++c) magnitudes |= (uint32_t)(g->bias[c] ^ (g->bias[c] >> 31));
+  edgec_cm_gemm_record(g, 0, (int64_t)magnitudes + 1, r);
+  return r->kind == EDGEC_CM_KIND_FAST;
+}
+
 /* Per-tensor rows that edgec_cm_rows can take whole: a bias, no left shift,
  * no clamp but int8's, 32-element steps or depth 8, word-aligned rows, no bias so
  * large that the fast form could overflow. Fills *r for them. */
 static int edgec_cm_fc_rows_fit(const edgec_cm_gemm *g, edgec_cm_channel *r) {
-  uint32_t magnitudes = 0; /* or of |b| (or |b| - 1): below 2^k iff every |b| is */
-  int32_t c;
   if (g->per_channel || g->bias == NULL || !g->shift1 || !g->full_range ||
       ((g->depth & 31) != 0 && g->depth != 8) || ((uintptr_t)g->filter & 3u) != 0) {
     return 0;
   }
-  for (c = 0; c < g->channels; ++c) magnitudes |= (uint32_t)(g->bias[c] ^ (g->bias[c] >> 31));
-  edgec_cm_gemm_record(g, 0, (int64_t)magnitudes + 1, r);
-  return r->kind == EDGEC_CM_KIND_FAST;
+  return edgec_cm_fc_rows_fit_any(g, r);
 }
 
 static void edgec_cm_fc_rows(const edgec_cm_gemm *g, const uint32_t *x,
@@ -111,13 +117,18 @@ static void edgec_cm_fc_rows(const edgec_cm_gemm *g, const uint32_t *x,
 }
 
 /* Rows one at a time without scratch: weight rows four at a time in
- * edgec_cm_direct_quad, the input widened on the fly for each four. */
+ * edgec_cm_direct_quad, the input widened on the fly for each four. A
+ * per-tensor layer's records differ only in the bias: one record serves
+ * them all when the fast form holds for the largest bias. */
 static void edgec_cm_fc_direct(const edgec_fully_connected_s8_params *p, const edgec_cm_gemm *g,
                                const int8_t *input, int8_t *output, int32_t rows) {
   edgec_cm_direct_record table[4];
+  edgec_cm_channel shared;
   edgec_cm_quad_args a;
-  int32_t sums[4], first, b, j;
+  int32_t sums[4], first, b, j, k;
   int8_t values[4];
+  const int per_tensor = !g->per_channel && g->shift1 && g->full_range && g->bias != NULL &&
+                         edgec_cm_fc_rows_fit_any(g, &shared);
   a.offset_pair = edgec_cm_pair16(p->input_offset);
   a.group_bytes = g->depth & ~3;
   a.tail_bytes = g->depth & 3;
@@ -125,9 +136,22 @@ static void edgec_cm_fc_direct(const edgec_fully_connected_s8_params *p, const e
   a.input_skip = a.filter_skip = 0;
   a.records = table;
   a.records_end = table + 4;
+  for (k = 0; per_tensor && k < 4; ++k) {
+    table[k].multiplier = shared.multiplier;
+    table[k].round = shared.round;
+    table[k].shift = shared.shift;
+    table[k].weight_sum = 0;
+  }
   for (first = 0; first < g->channels; first += 4) {
     const int32_t n = g->channels - first < 4 ? g->channels - first : 4;
-    const int fast = edgec_cm_direct_table(g, first, n, 0, 0, table);
+    int fast = 1;
+    if (per_tensor) {
+      for (k = 0; k < 4; ++k) {
+        table[k].bias2 = (int32_t)((uint32_t)g->bias[first + edgec_cm_direct_map[n][k]] << 1);
+      }
+    } else {
+      fast = edgec_cm_direct_table(g, first, n, 0, 0, table);
+    }
     edgec_cm_direct_rows(n, g->depth, &a);
     for (b = 0; b < rows; ++b) {
       int8_t *out = output + b * g->channels + first;
@@ -138,8 +162,8 @@ static void edgec_cm_fc_direct(const edgec_fully_connected_s8_params *p, const e
       edgec_cm_direct_quad(&a);
       if (fast && n == 4) continue;
       for (j = 0; j < n; ++j) {
-        const int32_t k = edgec_cm_direct_place[n][j];
-        out[j] = fast ? values[k] : (int8_t)edgec_cm_gemm_exact(g, first + j, sums[k]);
+        const int32_t at = edgec_cm_direct_place[n][j];
+        out[j] = fast ? values[at] : (int8_t)edgec_cm_gemm_exact(g, first + j, sums[at]);
       }
     }
   }
