@@ -2,16 +2,19 @@
  * edgec_fully_connected_s8 (Cortex-M, DSP extension): int8 FULLY_CONNECTED,
  * bit-exact with the portable kernel in both rounding modes.
  *
- * The input row is widened once to int16 with the input offset added; every
- * weight row then runs against it in edgec_cm_rows.h's loops (19
- * instructions per 16 MACs, the requantization and store fused; depth 8 with
- * the row in registers). Three or more batch rows at a time share each
- * weight load instead, through the convolution's four-column block.
- * Depths the row loops do not take go through edgec_cm_dot1 and C.
+ * With the scratch of edgec_cm_fc_scratch_bytes (edgec_cm_dsp.h), the input
+ * row is widened once to int16 with the input offset added; every weight
+ * row then runs against it in edgec_cm_rows.h's loops (19 instructions per
+ * 16 MACs, the requantization and store fused; depth 8 with the row in
+ * registers). Three or more batch rows at a time share each weight load
+ * instead, through the convolution's four-column block. Depths the row
+ * loops do not take go through edgec_cm_dot1 and C. With too little scratch
+ * (none, at a model's peak step) the rows go through the scratch-free
+ * edgec_cm_direct_quad, four weight rows at a time with the input widened
+ * on the fly (23 instructions per 16 MACs).
  *
- * LiteRT's single-rounding mode, asymmetric weights (filter_offset != 0) and
- * depths below 4 or too deep for the stack scratch (about 3000 elements,
- * edgec_cm_dsp.h) take the portable kernel's loop.
+ * LiteRT's single-rounding mode and asymmetric weights (filter_offset != 0)
+ * take the portable kernel's loop.
  */
 #include <string.h>
 
