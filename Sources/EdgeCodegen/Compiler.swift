@@ -62,7 +62,8 @@ public func compile(_ imported: Graph, for target: Target, options: CompileOptio
   let fit = try fitToBudget(
     passed, program: passedProgram,
     plan: try planProgramMemory(graph: passed, program: passedProgram, target: target),
-    budget: options.sramBudget ?? target.sramBudgetBytes, target: target, lowering: lowering)
+    budget: options.sramBudget ?? target.sramBudgetBytes, explicitBudget: options.sramBudget, target: target,
+    lowering: lowering)
   let (graph, program, plan) = (fit.graph, fit.program, fit.plan)
   // The planner's post-condition, checked on every compilation: a wrong plan
   // would silently corrupt activations on the device.

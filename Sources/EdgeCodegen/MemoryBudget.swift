@@ -33,11 +33,11 @@ struct BudgetFit {
 let patchBandCounts = [2, 3, 4, 5, 6, 8, 10, 12, 16]
 
 func fitToBudget(
-  _ graph: Graph, program: [LoweredOp], plan: MemoryPlan, budget: Int, target: Target,
+  _ graph: Graph, program: [LoweredOp], plan: MemoryPlan, budget: Int, explicitBudget: Int?, target: Target,
   lowering: LoweringOptions
 ) throws -> BudgetFit {
   let unpatched = BudgetFit(graph: graph, program: program, plan: plan, patches: nil)
-  guard plan.arenaBytes > budget else { return unpatched }
+  guard plan.arenaBytes > budget else { return unpatched.growingScratch(upTo: explicitBudget, target: target) }
   let baseMACs = GraphStatistics(graph).totalMACs
   let depth = PatchStage.stage(of: graph).count
   var best: (fit: Bool, choice: PatchChoice)?
@@ -81,4 +81,17 @@ func fitToBudget(
   var choice = best.choice
   choice.arenaBytes = bandedPlan.arenaBytes
   return BudgetFit(graph: banded, program: bandedProgram, plan: bandedPlan, patches: choice)
+    .growingScratch(upTo: explicitBudget, target: target)
+}
+
+extension BudgetFit {
+  /// Under a budget the user gave, kernels short of scratch get it from
+  /// arena bytes the budget still allows (MemoryPlan.grantScratch).
+  func growingScratch(upTo budget: Int?, target: Target) -> BudgetFit {
+    guard let budget else { return self }
+    var fit = self
+    fit.plan.grantScratch(
+      scratchRequests(graph: graph, program: program, flavour: target.kernels), growingUpTo: budget)
+    return fit
+  }
 }

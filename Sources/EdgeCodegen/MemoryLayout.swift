@@ -73,7 +73,8 @@ public func planModelMemory(_ imported: Graph, for target: Target, options: Comp
   let program = try lower(passed, options: lowering)
   let fit = try fitToBudget(
     passed, program: program, plan: try planProgramMemory(graph: passed, program: program, target: target),
-    budget: options.sramBudget ?? target.sramBudgetBytes, target: target, lowering: lowering)
+    budget: options.sramBudget ?? target.sramBudgetBytes, explicitBudget: options.sramBudget, target: target,
+    lowering: lowering)
   let sharing = try ByteSharing(graph: fit.graph, program: fit.program, alignment: target.tensorAlignment)
   let schedule = try scheduleForMemory(
     fit.graph, aliases: sharing.aliases, aliasOffsets: sharing.offsets, inPlace: sharing.inPlace,

@@ -48,6 +48,9 @@ public struct MemoryPlan: Hashable, Sendable {
   public var schedule: ScheduleMethod
   /// Kernel scratch carved from bytes free at its op's step (`grantScratch`).
   public var scratch: [PlannedScratch] = []
+  /// Arena bytes added at the end for kernel scratch (only under a budget
+  /// the user gave; `grantScratch`), not counted as fragmentation.
+  public var scratchTailBytes = 0
 
   public init(
     arenaBytes: Int, lowerBoundBytes: Int, alignment: Int, order: [Int], tensors: [PlannedTensor],
@@ -64,7 +67,7 @@ public struct MemoryPlan: Hashable, Sendable {
 
   /// Arena bytes above the lower bound of this order: what the offsets
   /// waste. Zero when the layout is optimal for the order.
-  public var fragmentationBytes: Int { arenaBytes - lowerBoundBytes }
+  public var fragmentationBytes: Int { arenaBytes - scratchTailBytes - lowerBoundBytes }
 
   /// The entry of tensor `id`, or nil for constants and unused tensors.
   public func entry(for id: TensorID) -> PlannedTensor? {

@@ -16,6 +16,7 @@ extension MemoryPlan {
       ("arena_bytes", .int(arenaBytes)),
       ("lower_bound_bytes", .int(lowerBoundBytes)),
       ("fragmentation_bytes", .int(fragmentationBytes)),
+      ("scratch_tail_bytes", .int(scratchTailBytes)),
       ("alignment", .int(alignment)),
       ("schedule", .string(schedule.rawValue)),
       ("placement", .string(placementOrder.rawValue)),

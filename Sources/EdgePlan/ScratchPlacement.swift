@@ -24,7 +24,12 @@ extension MemoryPlan {
   /// first, so a kernel at the peak step runs its scratch-free path, and one
   /// elsewhere gets the largest free block, up to what it asked for, aligned
   /// to the plan's alignment. Scratch of different steps may share bytes.
-  public mutating func grantScratch(_ requests: [Int: Int]) {
+  ///
+  /// With `growingUpTo` (an SRAM budget the user gave), kernels still short
+  /// of their request share one extra block at the end of the arena, as
+  /// large as the largest shortfall the budget allows: speed bought with
+  /// SRAM the user said is there.
+  public mutating func grantScratch(_ requests: [Int: Int], growingUpTo budget: Int? = nil) {
     var stepOf: [Int: Int] = [:]
     for (step, op) in order.enumerated() { stepOf[op] = step }
     var granted: [PlannedScratch] = []
@@ -36,6 +41,17 @@ extension MemoryPlan {
         PlannedScratch(opIndex: opIndex, step: step, offset: bytes > 0 ? offset : 0, bytes: bytes, requestedBytes: wanted))
     }
     scratch = granted
+    guard let budget else { return }
+    let room = budget - arenaBytes
+    let tail = min(scratch.filter { $0.bytes < $0.requestedBytes }.map(\.requestedBytes).max() ?? 0, room)
+      / alignment * alignment
+    guard tail > 0 else { return }
+    for index in scratch.indices where scratch[index].bytes < min(scratch[index].requestedBytes, tail) {
+      scratch[index].offset = arenaBytes
+      scratch[index].bytes = min(scratch[index].requestedBytes, tail)
+    }
+    arenaBytes += tail
+    scratchTailBytes = tail
   }
 
   /// The largest run of arena bytes no tensor occupies at `step`, starting
