@@ -15,8 +15,8 @@ cannot run the result (checked with tflite-micro 0.dev20261023182759):
   * tf.reshape(t, [tf.shape(t)[0], -1]), or a dimension computed with MUL:
     the converter stores the RESHAPE's static output shape as [1, 1] and
     TFLM's Prepare rejects it (128 != 1 elements).
-These models hold operators edgec does not support yet, so make_fixtures.py
-lists them under "pending_ops" in the manifest, not under "fixtures".
+edgec folds the chains (FOLDED_OPS in make_fixtures.py); without that these
+fixtures would go to the manifest's "pending_ops" list, out of the tests.
 """
 
 from __future__ import annotations

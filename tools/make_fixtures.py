@@ -14,10 +14,10 @@ and Tests/Fixtures/manifest.json describing all of them. Also writes the
 bundled demo model under Examples/models/. Deterministic: run it twice and
 the bytes are the same.
 
-A fixture whose model holds an operator edgec does not support yet goes to
-the manifest's "pending_ops" list instead of "fixtures" (the list the tests
-iterate over); it moves over when SUPPORTED_OPS gains the operator and the
-fixture is regenerated.
+A fixture whose model holds an operator edgec neither runs (SUPPORTED_OPS)
+nor folds at compile time (FOLDED_OPS) goes to the manifest's "pending_ops"
+list instead of "fixtures" (the list the tests iterate over); it moves over
+when one of the sets gains the operator and the fixture is regenerated.
 
 Run with the project venv: .venv/bin/python tools/make_fixtures.py
   --only res_basic,net_mobilenetv2   regenerate these specs alone; every other
@@ -64,6 +64,12 @@ SUPPORTED_OPS = {
     "AVERAGE_POOL_2D", "MAX_POOL_2D", "MEAN", "RESHAPE", "SOFTMAX",
     "LOGISTIC", "PAD", "CONCATENATION", "QUANTIZE", "DEQUANTIZE",
 }
+# Shape arithmetic edgec evaluates at compile time (the fold-constants pass):
+# no kernel, so not in the coverage check, but a model holding them compiles.
+FOLDED_OPS = {
+    "SHAPE", "RANK", "STRIDED_SLICE", "SLICE", "PACK", "UNPACK", "GATHER", "REDUCE_PROD", "CAST",
+    "SQUEEZE", "EXPAND_DIMS", "FILL",
+}
 ALL_SPECS = [*SPECS, *MEMORY_SPECS, *NETWORKS, *KERAS_SHAPE_SPECS]
 
 
@@ -77,8 +83,10 @@ NOTES = {
     "float_io": "int8 models converted without inference_input/output_type: QUANTIZE float32->int8 at each "
                 "input, DEQUANTIZE at each output. They are where QUANTIZE and DEQUANTIZE meet float32 data, "
                 "since a float32 model has neither",
-    "pending_ops": "fixtures whose models hold operators edgec does not support yet (their extra_ops); "
-                   "the tests do not iterate over them",
+    "folded_ops": "operators edgec evaluates at compile time on static shapes (no kernel): a fixture may "
+                  "hold them (the keras_shape_* exports)",
+    "pending_ops": "fixtures whose models hold operators edgec does not support yet (their extra_ops: "
+                   "neither supported nor folded); the tests do not iterate over them",
     "tflm_arena": "where present: the RecordingMicroAllocator's figures of the tflite-micro Python package "
                   "(host build: 64-bit pointers, reference kernels) after one invoke; total = head (the "
                   "tensors TFLM's greedy planner places) + tail (persistent: eval tensors, node structs, "
@@ -182,7 +190,7 @@ def make_fixture(spec, conversion, out_dir: Path) -> dict:
         "dtype": conversion.kind,
         "float_io": conversion.float_io,
         "ops": unique_ops,
-        "extra_ops": [op for op in unique_ops if op not in SUPPORTED_OPS],
+        "extra_ops": [op for op in unique_ops if op not in SUPPORTED_OPS | FOLDED_OPS],
         "operators": details,
         "model_bytes": len(model_bytes),
         "n": N,
@@ -294,6 +302,7 @@ def main(argv: list[str]) -> int:
         "n": N,
         "versions": versions(),
         "supported_ops": sorted(SUPPORTED_OPS),
+        "folded_ops": sorted(FOLDED_OPS),
         "fixtures": fixtures,
     }
     if pending:
