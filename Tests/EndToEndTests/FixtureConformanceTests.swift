@@ -17,7 +17,7 @@ import Testing
 
   @Test(arguments: Fixture.all)
   func referenceInterpreterMatchesTFLM(_ fixture: Fixture) throws {
-    let graph = try fixture.graph()
+    let graph = try fixture.referenceGraph()
     let interpreter = try ReferenceInterpreter(graph: graph)
     let xs = try fixture.inputs(), ys = fixture.isQuantized ? try fixture.tflmOutputs() : try fixture.litertOutputs()
     let n = xs[0].shape[0]
@@ -33,7 +33,7 @@ import Testing
 
   @Test(arguments: Fixture.all.filter(\.isQuantized))
   func referenceWithLiteRTRoundingMatchesLiteRT(_ fixture: Fixture) throws {
-    let graph = try fixture.graph()
+    let graph = try fixture.referenceGraph()
     let interpreter = try ReferenceInterpreter(graph: graph, options: LoweringOptions(rounding: .litert))
     let xs = try fixture.inputs(), ys = try fixture.litertOutputs()
     for r in 0..<xs[0].shape[0] {

@@ -1,5 +1,6 @@
 import EdgeCore
 import EdgeImport
+import EdgePasses
 import Foundation
 import Testing
 
@@ -43,6 +44,12 @@ struct Fixture: CustomTestStringConvertible, Sendable {
   }()
 
   func graph() throws -> Graph { try loadModel(path: directory.appendingPathComponent("model.tflite").path) }
+
+  /// The graph the reference interpreter runs: the imported one with its
+  /// compile-time shape arithmetic (SHAPE, STRIDED_SLICE, PACK, … in the
+  /// keras_shape_* exports) folded, as `compile` folds it; those operators
+  /// have no kernel. The same graph for every other fixture.
+  func referenceGraph() throws -> Graph { try PassManager([FoldConstants()]).run(graph()).graph }
 
   func npy(_ file: String) throws -> TensorValue {
     let path = directory.appendingPathComponent(file).path
