@@ -81,4 +81,29 @@ import Testing
     let result = try runOnTarget(graph, target: board, batch: batch, catalog: catalog, options: options)
     #expect(result.outputs.map(\.bytes) == (try f.tflmOutputs()).map(\.bytes))
   }
+
+  /// Every fixture whose first stage can run in bands, squeezed just below
+  /// its free arena: either bands that fit and still give TFLM's bytes, or a
+  /// does-not-fit error — never a crash or a wrong answer.
+  @Test(arguments: Fixture.all.filter { $0.isQuantized })
+  func aBudgetJustBelowTheArenaBandsOrRefuses(_ fixture: Fixture) throws {
+    let graph = try fixture.graph()
+    guard !PatchStage.stage(of: try PassManager.standard.run(graph).graph).isEmpty else { return }
+    var host = try TargetCatalog().load("host")
+    host.tensorAlignment = 4
+    let free = try compile(graph, for: host, options: CompileOptions(measureCode: false))
+    var options = CompileOptions(measureCode: false)
+    options.sramBudget = free.plan.arenaBytes - 1
+    let banded: Compilation
+    do {
+      banded = try compile(graph, for: host, options: options)
+    } catch let error as EdgeError {
+      #expect(error.kind == .doesNotFit, "\(fixture.name): \(error)")
+      return
+    }
+    #expect(banded.plan.arenaBytes < free.plan.arenaBytes && banded.report.patches != nil)
+    let batch = try InputBatch(try fixture.inputs(), for: graph, names: fixture.inputFiles)
+    let outputs = try simulateOnHost(banded, batch: batch, target: host)
+    #expect(outputs.map(\.bytes) == (try fixture.tflmOutputs()).map(\.bytes), "\(fixture.name)")
+  }
 }
