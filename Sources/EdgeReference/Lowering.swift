@@ -119,26 +119,30 @@ public struct OpContext: Sendable {
 /// reads a value computed at run time, produces a graph output, or the passes
 /// did not run. Names every one by its index in the imported model.
 private func unfoldedOperatorsError(_ graph: Graph) -> EdgeError {
-  let left = graph.operators.indices.filter { graph.operators[$0].kind.isCompileTimeOnly }
-  func reason(_ op: Operator) -> String {
-    let readsRunTimeValue = op.kind != .shape && op.kind != .rank
-      && op.inputs.contains { id in id.map { !graph.tensors[$0].isConstant } ?? false }
-    if readsRunTimeValue {
-      return "its inputs are computed at run time; edgec evaluates \(op.kind.name) only on constants and static "
+  // Values known at compile time: constants, and what compile-time operators
+  // compute from them (what the pass would have folded).
+  var known = Set(graph.tensors.indices.filter { graph.tensors[$0].isConstant })
+  var messages: [String] = []
+  var first: (index: Int, op: Operator)?
+  for (index, op) in graph.operators.enumerated() {
+    let inputsKnown = op.kind == .shape || op.kind == .rank
+      || op.inputs.allSatisfy { id in id.map { known.contains($0) } ?? true }
+    guard op.kind.isCompileTimeOnly else { continue }
+    if inputsKnown { known.formUnion(op.outputs) }
+    let reason: String
+    if !inputsKnown {
+      reason = "its inputs are computed at run time; edgec evaluates \(op.kind.name) only on constants and static "
         + "shapes (it has no run-time kernel for it)"
+    } else if op.outputs.contains(where: graph.outputs.contains) {
+      reason = "it computes a graph output, which edgec does not fold to a constant; \(op.kind.name) has no "
+        + "run-time kernel"
+    } else {
+      reason = "it was not folded to a constant; run the fold-constants pass (PassManager.standard) before lowering"
     }
-    if op.outputs.contains(where: graph.outputs.contains) {
-      return "it computes a graph output, which edgec does not fold to a constant; \(op.kind.name) has no run-time "
-        + "kernel"
-    }
-    return "it was not folded to a constant; run the fold-constants pass (PassManager.standard) before lowering"
+    messages.append("op \(op.origin ?? index) (\(op.kind.name)): \(reason)")
+    if first == nil { first = (index, op) }
   }
-  let message = left.map { index in
-    let op = graph.operators[index]
-    return "op \(op.origin ?? index) (\(op.kind.name)): \(reason(op))"
-  }.joined(separator: "; ")
-  let first = left.first.map { graph.operators[$0] }
   return EdgeError(
-    .unsupported, message,
-    at: ErrorLocation(opIndex: first.map { $0.origin ?? left[0] }, opName: first?.kind.name))
+    .unsupported, messages.joined(separator: "; "),
+    at: ErrorLocation(opIndex: first.map { $0.op.origin ?? $0.index }, opName: first?.op.kind.name))
 }

@@ -127,20 +127,33 @@ import Testing
   }
 
   @Test func loweringWithoutThePassSaysToRunIt() throws {
+    // Keras's Flatten: RESHAPE(x, PACK(STRIDED_SLICE(SHAPE(x), 0, 1, 1), -1)).
     let graph = Graph(
       name: "unfolded",
-      tensors: [Tensor(name: "x", type: .int8, shape: Shape([1, 8])), result("s", .int32, [2]),
-                Tensor(name: "y", type: .int8, shape: Shape([1, 8]))],
-      operators: [Operator(kind: .shape, inputs: [0], outputs: [1]), Operator(kind: .reshape, inputs: [0, 1], outputs: [2])],
-      inputs: [0], outputs: [2])
+      tensors: [
+        Tensor(name: "x", type: .int8, shape: Shape([1, 2, 4])), result("s", .int32, [3]),
+        int32s("b", [0]), int32s("e", [1]), int32s("st", [1]), result("n", .int32, []), int32Scalar("rest", -1),
+        result("shape", .int32, [2]), Tensor(name: "y", type: .int8, shape: Shape([1, 8])),
+      ],
+      operators: [
+        Operator(kind: .shape, inputs: [0], outputs: [1]),
+        Operator(
+          kind: .stridedSlice, inputs: [1, 2, 3, 4], outputs: [5],
+          options: .stridedSlice(StridedSliceOptions(shrinkAxisMask: 1))),
+        Operator(kind: .pack, inputs: [5, 6], outputs: [7], options: .pack(axis: 0, count: 2)),
+        Operator(kind: .reshape, inputs: [0, 7], outputs: [8]),
+      ],
+      inputs: [0], outputs: [8])
     try verify(graph)
     let error = try #require(throws: EdgeError.self) { try lower(graph) }
+    let advice = "it was not folded to a constant; run the fold-constants pass (PassManager.standard) before lowering"
     #expect(
-      error.message
-        == "op 0 (SHAPE): it was not folded to a constant; run the fold-constants pass (PassManager.standard) "
-        + "before lowering")
-    let (folded, _) = try PassManager([FoldConstants()]).run(graph)
+      error.message == "op 0 (SHAPE): \(advice); op 1 (STRIDED_SLICE): \(advice); op 2 (PACK): \(advice)")
+    let (folded, records) = try PassManager.standard.run(graph)
+    #expect(records.first?.rewrites == 3)
     #expect(folded.operators.map(\.kind) == [.reshape])
+    let shape = try #require(folded.tensors[7].data)
+    #expect(TensorValue(type: .int32, shape: Shape([2]), bytes: shape).int32s == [1, -1])
     #expect(try lower(folded).count == 1)
   }
 
