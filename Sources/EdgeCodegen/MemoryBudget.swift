@@ -71,9 +71,13 @@ func fitToBudget(
       $0.choice.arenaBytes < plan.arenaBytes
         ? " (running the first \($0.choice.layers) layers in \($0.choice.bands) row bands, +\($0.choice.extraMACs) MACs)" : ""
     } ?? ""
+    let limit =
+      explicitBudget != nil
+      ? "the --sram-budget is \(budget) bytes"
+      : "\(target.name) has \(budget) (\(target.arenaCapacityBytes) minus a \(target.stackReserveBytes)-byte stack reserve)"
     throw EdgeError(
       .doesNotFit,
-      "the model needs at least \(least) bytes of SRAM\(how); the budget is \(budget) bytes. Without patches: \(plan.arenaBytes) bytes, lower bound \(plan.lowerBoundBytes).")
+      "the model needs at least \(least) bytes of SRAM\(how); \(limit). Without patches: \(plan.arenaBytes) bytes, lower bound \(plan.lowerBoundBytes).")
   }
   let (banded, _) = try PatchStage(layers: best.choice.layers, bands: best.choice.bands).run(on: graph)
   let bandedProgram = try lower(banded, options: lowering)

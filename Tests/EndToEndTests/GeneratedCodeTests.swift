@@ -80,17 +80,27 @@ import Testing
     }
   }
 
-  /// The Cortex-M conv/FC scratch is sized to the model's largest layer. For the
-  /// bundled DS-CNN (worked by hand from edgec_cm_dsp.h's layout): first conv
-  /// 64×10×4×1 → 8·10 + 10 + 9·64 = 666 words; pointwise 64×1×1×64 → 8·16 + 9·64
-  /// = 704; FC 12×64 → 2·16 + 9·12 = 140. The largest is 704.
-  @Test func cortexMScratchIsSizedToTheLargestLayer() throws {
+  /// Cortex-M conv/FC kernels get scratch from arena bytes free at their
+  /// step: never overlapping a tensor alive then, never past the arena, and
+  /// passed to the call; the portable kernels on the host ask for none.
+  @Test func cortexMScratchComesFromBytesFreeAtTheStep() throws {
     let fixture = try #require(Fixture.all.first { $0.name == "net_dscnn_int8" })
     let compilation = try compile(try fixture.graph(), for: try TargetCatalog().load("stm32f746"), options: CompileOptions(measureCode: false))
-    let config = try #require(compilation.files.first { $0.path == "edgec/config.h" })
-    #expect(config.contents.contains("#define EDGEC_CM_SCRATCH_WORDS 704\n"))
+    let plan = compilation.plan
+    #expect(plan.scratch.count == compilation.program.filter { step in
+      if case .kernel(_, let kernel, _, _) = step { return kernel.takesScratch } else { return false }
+    }.count)
+    #expect(plan.scratch.contains { $0.bytes > 0 })
+    let source = try #require(compilation.files.first { $0.path == "\(compilation.graph.name).c" }).contents
+    for grant in plan.scratch where grant.bytes > 0 {
+      #expect(grant.offset + grant.bytes <= plan.arenaBytes && grant.bytes <= grant.requestedBytes)
+      for t in plan.tensors where t.firstOp <= grant.step && grant.step <= t.lastOp {
+        #expect(grant.offset + grant.bytes <= t.offset || t.offset + t.bytes <= grant.offset, "scratch of op \(grant.opIndex) overlaps \(t.name)")
+      }
+      #expect(source.contains("_arena + \(grant.offset)), \(grant.bytes));"))
+    }
     let host = try compile(try fixture.graph(), for: try TargetCatalog().load("host"), options: CompileOptions(measureCode: false))
-    #expect(host.files.first { $0.path == "edgec/config.h" }?.contents.contains("EDGEC_CM_SCRATCH_WORDS") == false)
+    #expect(host.plan.scratch.isEmpty)
   }
 
   @Test func weightsThatDoNotFitFlashAreRefused() throws {

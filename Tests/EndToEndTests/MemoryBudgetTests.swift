@@ -64,7 +64,7 @@ import Testing
       _ = try compile(graph, for: try TargetCatalog().load("host"), options: options)
     } throws: { error in
       guard let e = error as? EdgeError, e.kind == .doesNotFit else { return false }
-      return e.message.contains("needs at least") && e.message.contains("the budget is 1000 bytes")
+      return e.message.contains("needs at least") && e.message.contains("the --sram-budget is 1000 bytes")
         && e.message.contains("row bands")
     }
   }
