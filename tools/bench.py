@@ -122,14 +122,15 @@ def memory_table(compiled: dict, baseline: dict, fixtures: dict, target: str) ->
             "model": name, "peak_sram_bytes": peak, "arena_bytes": plan.get("arena_bytes"),
             "lower_bound_bytes": plan.get("lower_bound_bytes"), "fragmentation_bytes": plan.get("fragmentation_bytes"),
             "kernel_stack_bytes": r.get("kernel_stack_bytes"), "schedule": plan.get("schedule"),
+            "patches": describe_patches(r),
             "tflm_arena_bytes": tflm, "tflm_arena_source": source,
             "tflm_ratio": round(peak / tflm, 3) if tflm and peak is not None else None,
         })
     print(f"\nedgec memory plan (issue 4), target {target}\n")
     print_table(["model", "peak SRAM B", "arena B", "lower bound B", "fragmentation B", "kernel stack B", "schedule",
-                 "TFLM arena B", "peak / TFLM"],
+                 "patches", "TFLM arena B", "peak / TFLM"],
                 ["model", "peak_sram_bytes", "arena_bytes", "lower_bound_bytes", "fragmentation_bytes", "kernel_stack_bytes",
-                 "schedule", "tflm_arena_bytes", "tflm_ratio"],
+                 "schedule", "patches", "tflm_arena_bytes", "tflm_ratio"],
                 [dict(row, tflm_arena_bytes=f"{row['tflm_arena_bytes']:,} ({row['tflm_arena_source']})"
                       if row.get("tflm_arena_bytes") else None) for row in rows])
     print("\npeak SRAM and kernel stack (the kernels' call frames, on the application's stack): report.json "
@@ -144,6 +145,17 @@ def memory_table(compiled: dict, baseline: dict, fixtures: dict, target: str) ->
                   f"{arena['head_bytes']:,} B (the tensors TFLM plans) + tail {arena['tail_bytes']:,} B (persistent "
                   "structures, larger on a 64-bit host than on a Cortex-M).")
     return rows
+
+
+def describe_patches(report: dict) -> str | None:
+    """report.json's patches: the first layers run in row bands, and the MACs
+    the halos cost; "none" when the whole plan fits without them."""
+    if "patches" not in report:
+        return None
+    p = report["patches"]
+    if not p:
+        return "none"
+    return f"{p['layers']} layers x {p['bands']} bands, +{p['extra_macs']:,} MACs ({p['extra_macs_percent']:.1f}%)"
 
 
 def run_table(edgec: str, models: Path, baseline: dict, target: str) -> list[dict]:
