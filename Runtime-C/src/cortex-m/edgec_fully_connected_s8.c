@@ -98,16 +98,18 @@ static int edgec_cm_fc_rows_fit(const edgec_cm_gemm *g, edgec_cm_channel *r) {
   return edgec_cm_fc_rows_fit_any(g, r);
 }
 
+/* Weight rows [first, channels) against the widened row x; `out` is row
+ * first's output. */
 static void edgec_cm_fc_rows(const edgec_cm_gemm *g, const uint32_t *x,
-                             const edgec_cm_channel *r, int8_t *out) {
+                             const edgec_cm_channel *r, int32_t first, int8_t *out) {
   edgec_cm_rows_args a;
   a.multiplier = r->multiplier;
   a.round = r->round;
   a.shift = r->shift;
-  a.filter = g->filter;
+  a.filter = g->filter + first * g->depth;
   a.x = x;
   a.x_end = x + g->depth / 2;
-  a.per_row = g->bias;
+  a.per_row = g->bias + first;
   a.per_row_end = g->bias + g->channels;
   a.out = out;
   if (g->depth == 8) {
@@ -124,7 +126,7 @@ static void edgec_cm_fc_rows(const edgec_cm_gemm *g, const uint32_t *x,
  * per-tensor layer's records differ only in the bias: one record serves
  * them all when the fast form holds for the largest bias. */
 static void edgec_cm_fc_direct(const edgec_fully_connected_s8_params *p, const edgec_cm_gemm *g,
-                               const int8_t *input, int8_t *output, int32_t rows) {
+                               const int8_t *input, int8_t *output, int32_t rows, int32_t limit) {
   edgec_cm_direct_record table[4];
   edgec_cm_channel shared;
   edgec_cm_quad_args a;
@@ -145,8 +147,23 @@ static void edgec_cm_fc_direct(const edgec_fully_connected_s8_params *p, const e
     table[k].shift = shared.shift;
     table[k].weight_sum = 0;
   }
-  for (first = 0; first < g->channels; first += 4) {
-    const int32_t n = g->channels - first < 4 ? g->channels - first : 4;
+  first = 0;
+  if (per_tensor && limit >= 4) { /* whole quads of rows in one call per batch row */
+    const int32_t whole = limit & ~3;
+    edgec_cm_direct_rows(4, g->depth, &a);
+    a.records_end = (const edgec_cm_direct_record *)(const void *)(g->bias + whole);
+    for (b = 0; b < rows; ++b) {
+      a.input = input + b * g->depth;
+      a.filter = g->filter;
+      a.out = output + b * g->channels;
+      a.sums = (int32_t *)(uintptr_t)g->bias;
+      edgec_cm_direct_quad_bias(&a);
+    }
+    a.records_end = table + 4;
+    first = whole;
+  }
+  for (; first < limit; first += 4) {
+    const int32_t n = limit - first < 4 ? limit - first : 4;
     int fast = 1;
     if (per_tensor) {
       for (k = 0; k < 4; ++k) {
@@ -207,7 +224,21 @@ void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const in
   g.act_max = p->act_max;
   edgec_cm_gemm_prepare(&g);
   if (depth < 4 || scratch_words < 2 * groups) {
-    edgec_cm_fc_direct(p, &g, input, output, p->batches);
+    /* A per-tensor layer with more outputs than twice its depth widens
+     * each input row into the start of its own output row: the row loops
+     * write the rest of the row, then the scratch-free path the start. */
+    const int32_t x_bytes = 2 * depth;
+    if (edgec_cm_fc_rows_fit(&g, &rows_record) && ((uintptr_t)output & 3u) == 0 &&
+        (g.channels & 3) == 0 && g.channels >= x_bytes + 4) {
+      for (b = 0; b < p->batches; ++b) {
+        uint32_t *row = (uint32_t *)(void *)(output + b * g.channels);
+        (void)edgec_cm_widen_row(input + b * depth, row, depth >> 2, offset_pair);
+        edgec_cm_fc_rows(&g, row, &rows_record, x_bytes, output + b * g.channels + x_bytes);
+      }
+      edgec_cm_fc_direct(p, &g, input, output, p->batches, x_bytes);
+      return;
+    }
+    edgec_cm_fc_direct(p, &g, input, output, p->batches, g.channels);
     return;
   }
   /* Four batch rows at a time while three or more are left: the four-column
@@ -239,13 +270,14 @@ void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const in
   if (edgec_cm_fc_rows_fit(&g, &rows_record)) {
     for (; b < p->batches; ++b) {
       (void)edgec_cm_widen_row(input + b * depth, words, depth >> 2, offset_pair);
-      edgec_cm_fc_rows(&g, words, &rows_record, output + b * g.channels);
+      edgec_cm_fc_rows(&g, words, &rows_record, 0, output + b * g.channels);
     }
     return;
   }
   if (scratch_words < 2 * groups + 9 * least) {
     /* Rows whose records do not fit beside the widened row. */
-    edgec_cm_fc_direct(p, &g, input + b * depth, output + b * g.channels, p->batches - b);
+    edgec_cm_fc_direct(p, &g, input + b * depth, output + b * g.channels, p->batches - b,
+                       g.channels);
     return;
   }
   chunk = edgec_cm_gemm_chunk(&g, scratch_words, 2 * groups);

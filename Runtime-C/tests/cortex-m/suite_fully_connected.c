@@ -141,6 +141,10 @@ static void random_cases(hx_tally *tally) {
     int32_t depth = hx_chance(30) ? 4 * hx_range(1, 64) : hx_range(1, 300);
     if (hx_chance(25)) depth = 8 << hx_range(0, 4); /* the fused row loops' depths */
     int32_t outputs = hx_range(1, 70);
+    if (hx_chance(10)) { /* wider than twice the depth: the row widened into the output */
+      depth = 8 * hx_range(1, 8);
+      outputs = 4 * hx_range(depth / 2 + 1, depth / 2 + 12);
+    }
     int has_bias, misalign;
     if (hx_chance(5)) depth = hx_range(2000, 3300); /* deep rows */
     if ((int64_t)batches * depth > MAX_INPUT || (int64_t)outputs * depth > MAX_FILTER) continue;
