@@ -11,14 +11,15 @@ public enum OpKind: Hashable, Sendable {
   case averagePool2D, maxPool2D, mean
   // Activations
   case softmax, logistic
-  // Layout and data movement
-  case reshape, pad, concatenation
+  // Layout and data movement (SLICE runs only as one contiguous byte range;
+  // other slices are folded when their input is a constant)
+  case reshape, pad, concatenation, slice
   // Type conversion
   case quantize, dequantize
   // Compile-time only (`isCompileTimeOnly`): the shape arithmetic of Keras
   // exports. FoldConstants evaluates them on constants and static shapes;
   // none has a run-time kernel.
-  case shape, rank, stridedSlice, slice, pack, unpack, gather, reduceProd
+  case shape, rank, stridedSlice, pack, unpack, gather, reduceProd
   case cast, squeeze, expandDims, fill
   case sub, div, floorDiv, floorMod, maximum, minimum
   /// A TFLite builtin (or custom) operator edgec does not implement.

@@ -1,5 +1,5 @@
-/// Checks of the compile-time operators (`OpKind.isCompileTimeOnly`): arity
-/// and element types only. Their values, and so the shapes they compute,
+/// Checks of the compile-time operators (`OpKind.isCompileTimeOnly`) and
+/// SLICE: arity and element types only. Their values, and so the shapes they compute,
 /// are known once FoldConstants evaluates them, which checks each computed
 /// shape against the one the model stores; until then the stored shapes are
 /// taken as they are.

@@ -10,10 +10,10 @@ struct Opcode {
 private let supportedKinds: [Int32: OpKind] = [
   0: .add, 1: .averagePool2D, 2: .concatenation, 3: .conv2D, 4: .depthwiseConv2D, 6: .dequantize,
   9: .fullyConnected, 14: .logistic, 17: .maxPool2D, 18: .mul, 22: .reshape, 25: .softmax, 34: .pad,
-  40: .mean, 114: .quantize,
+  40: .mean, 65: .slice, 114: .quantize,
   // Compile-time only: evaluated by FoldConstants on constants and static shapes.
   36: .gather, 41: .sub, 42: .div, 43: .squeeze, 45: .stridedSlice, 53: .cast, 55: .maximum, 57: .minimum,
-  65: .slice, 70: .expandDims, 77: .shape, 81: .reduceProd, 83: .pack, 88: .unpack, 90: .floorDiv,
+  70: .expandDims, 77: .shape, 81: .reduceProd, 83: .pack, 88: .unpack, 90: .floorDiv,
   94: .fill, 95: .floorMod, 110: .rank,
 ]
 

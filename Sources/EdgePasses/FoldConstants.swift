@@ -17,8 +17,9 @@ import EdgeCore
 ///
 /// Operators with a run-time kernel fold only where that is exact and costs
 /// nothing: ADD and MUL on unquantized int32/int64/float32 constants,
-/// CONCATENATION of unquantized constants, RESHAPE of a constant read by
-/// nothing else (otherwise the view of it costs less than a copy). A
+/// CONCATENATION of unquantized constants, SLICE of a constant, RESHAPE of a
+/// constant read by nothing else (otherwise the view of it costs less than a
+/// copy). A
 /// compile-time operator (`OpKind.isCompileTimeOnly`) that does not fold is
 /// left for the lowering, which names it; one that cannot be evaluated (an
 /// index out of range, a shape that disagrees with the stored one) is an
@@ -73,8 +74,8 @@ public struct FoldConstants: GraphPass {
     case .reshape:
       return consumers[inputs[0]].count == 1
     case .slice:
-      // Should SLICE gain a run-time kernel (patch-based inference), a slice
-      // of a constant still folds: a copy of part of it.
+      // SLICE's kernel takes contiguous ranges of run-time tensors; a slice
+      // of a constant is a smaller constant.
       return true
     default:
       return false
