@@ -77,7 +77,7 @@ typedef struct {
   const edgec_cm_direct_record *records_end;
   int8_t *out;             /* 32: pixel 0's output for row 0 */
   int32_t out_step;        /* 36: pixel 1's outputs are this many bytes later */
-  int32_t *sums;           /* 40: NULL, or [p0 r0, p1 r0, p0 r1, p1 r1] for one pair */
+  int32_t *sums;           /* 40: edgec_cm_direct_pair_sums: [p0 r0, p1 r0, p0 r1, p1 r1] */
   int32_t pairs;           /* 44: pixel pairs, >= 1 */
   int32_t pair_step;       /* 48: input bytes from one pixel pair to the next */
   int32_t pair_out_step;   /* 52: output bytes from one pixel pair to the next */
@@ -246,98 +246,113 @@ edgec_cm_direct_quad_bias(const edgec_cm_quad_args *args EDGEC_CM_ASM_ARG) {
   "sxtb16  r5, r5, ror #8\n\t" EDGEC_CM_PAIR_ROW("[r1, r3]", "r12", "lr")                     \
       EDGEC_CM_PAIR_ROW("[r1], #4", "r10", "r11")
 
-/* Stack frame: the 14 argument words, then the loop's entry (56), row 0's
- * end (60), the run's end (64), the current record (68), output (72) and
- * row 0 (76); the caller's registers above. */
+/* The pair loop; `finish` requantizes and stores r10-lr (or hands the sums
+ * back) and goes on to the next pair of rows. r1 walks the filter: a pair
+ * of rows ends where its row 1 starts, one row on is the next pair's row 0.
+ * Stack frame: the 14 argument words, then the loop's entry (56), row 0's
+ * end (60), the run's end (64), the current record (68) and output (72);
+ * the caller's registers above. */
+#define EDGEC_CM_PAIR_ASM(finish)                                                             \
+  __asm__("push    {r4-r11, lr}\n\t"                                                          \
+          "sub     sp, sp, #24\n\t"                                                           \
+          "ldmia   r0, {r0-r12, lr}\n\t"                                                      \
+          "push    {r0-r12, lr}\n\t"                                                          \
+          "lsr     r8, r4, #2\n\t" /* entry: 80 · (-groups & 3) bytes into the body */        \
+          "rsb     r8, r8, #0\n\t"                                                            \
+          "and     r8, r8, #3\n\t"                                                            \
+          "mov     r9, #80\n\t"                                                               \
+          "adr.w   r10, 3f\n\t"                                                               \
+          "mla     r8, r8, r9, r10\n\t"                                                       \
+          "str     r8, [sp, #56]\n\t"                                                         \
+          "ldr     r2, [sp, #4]\n\t"                                                          \
+          "ldr     r3, [sp, #12]\n\t"                                                         \
+          "0:\n\t" /* a pixel pair */                                                         \
+          "ldr     r1, [sp, #8]\n\t"                                                          \
+          "ldr     r8, [sp, #24]\n\t"                                                         \
+          "str     r8, [sp, #68]\n\t"                                                         \
+          "ldr     r8, [sp, #32]\n\t"                                                         \
+          "str     r8, [sp, #72]\n\t"                                                         \
+          "1:\n\t" /* a pair of rows: the sums start at input_offset · sum(w) */              \
+          "ldr     r9, [sp, #68]\n\t"                                                         \
+          "ldr     r10, [r9, #16]\n\t"                                                        \
+          "mov     r11, r10\n\t"                                                              \
+          "ldr     r12, [r9, #36]\n\t"                                                        \
+          "mov     lr, r12\n\t"                                                               \
+          "ldr     r0, [sp, #0]\n\t"                                                          \
+          "add     r8, r1, r3\n\t"                                                            \
+          "str     r8, [sp, #60]\n\t"                                                         \
+          "2:\n\t" /* a run */                                                                \
+          "ldr     r8, [sp, #16]\n\t"                                                         \
+          "add     r8, r0, r8\n\t"                                                            \
+          "str     r8, [sp, #64]\n\t"                                                         \
+          "ldr     r8, [sp, #56]\n\t"                                                         \
+          "mov     pc, r8\n\t"                                                                \
+          ".p2align 2\n\t"                                                                    \
+          "3:\n\t" EDGEC_CM_PAIR_GROUP EDGEC_CM_PAIR_GROUP EDGEC_CM_PAIR_GROUP);              \
+  __asm__(EDGEC_CM_PAIR_GROUP                                                                 \
+          "ldr     r8, [sp, #64]\n\t"                                                         \
+          "cmp     r0, r8\n\t"                                                                \
+          "bne     3b\n\t"                                                                    \
+          "ldr     r8, [sp, #60]\n\t"                                                         \
+          "cmp     r1, r8\n\t"                                                                \
+          "beq     4f\n\t"                                                                    \
+          "ldr     r8, [sp, #20]\n\t"                                                         \
+          "add     r0, r0, r8\n\t"                                                            \
+          "b       2b\n\t"                                                                    \
+          "4:\n\t" finish)
+
+/* Requantized with the records and stored; the next pair of rows, then
+ * the next pixel pair. */
+#define EDGEC_CM_PAIR_STORE                                                                   \
+  "ldr     r9, [sp, #68]\n\t"                                                                 \
+  "ldmia   r9!, {r4-r8}\n\t" EDGEC_CM_FAST("r10", "r8") EDGEC_CM_FAST("r11", "r8")             \
+  "ldmia   r9!, {r4-r8}\n\t" EDGEC_CM_FAST("r12", "r8") EDGEC_CM_FAST("lr", "r8")              \
+  "str     r9, [sp, #68]\n\t"                                                                 \
+  "ldr     r8, [sp, #72]\n\t"                                                                 \
+  "ldr     r0, [sp, #36]\n\t"                                                                 \
+  "strb    r10, [r8]\n\t"                                                                     \
+  "strb    r12, [r8, #1]\n\t"                                                                 \
+  "strb    r11, [r8, r0]\n\t"                                                                 \
+  "add     r0, r8, r0\n\t"                                                                    \
+  "strb    lr, [r0, #1]\n\t"                                                                  \
+  "add     r8, r8, #2\n\t"                                                                    \
+  "str     r8, [sp, #72]\n\t"                                                                 \
+  "add     r1, r1, r3\n\t"                                                                    \
+  "ldr     r8, [sp, #28]\n\t"                                                                 \
+  "cmp     r9, r8\n\t"                                                                        \
+  "bne     1b\n\t"                                                                            \
+  "ldr     r8, [sp, #0]\n\t"                                                                  \
+  "ldr     r9, [sp, #48]\n\t"                                                                 \
+  "add     r8, r8, r9\n\t"                                                                    \
+  "str     r8, [sp, #0]\n\t"                                                                  \
+  "ldr     r8, [sp, #32]\n\t"                                                                 \
+  "ldr     r9, [sp, #52]\n\t"                                                                 \
+  "add     r8, r8, r9\n\t"                                                                    \
+  "str     r8, [sp, #32]\n\t"                                                                 \
+  "ldr     r8, [sp, #44]\n\t"                                                                 \
+  "subs    r8, r8, #1\n\t"                                                                    \
+  "str     r8, [sp, #44]\n\t"                                                                 \
+  "bne     0b\n\t"                                                                            \
+  "add     sp, sp, #80\n\t"                                                                   \
+  "pop     {r4-r11, pc}\n\t"
+
+/* The raw sums of the first pair of rows of the first pixel pair. */
+#define EDGEC_CM_PAIR_SUMS                                                                    \
+  "ldr     r8, [sp, #40]\n\t"                                                                 \
+  "stmia   r8, {r10, r11, r12, lr}\n\t"                                                       \
+  "add     sp, sp, #80\n\t"                                                                   \
+  "pop     {r4-r11, pc}\n\t"
+
 static void __attribute__((naked, noinline, unused))
 edgec_cm_direct_pair(const edgec_cm_pair_args *args EDGEC_CM_ASM_ARG) {
-  __asm__("push    {r4-r11, lr}\n\t"
-          "sub     sp, sp, #24\n\t"
-          "ldmia   r0, {r0-r12, lr}\n\t"
-          "push    {r0-r12, lr}\n\t"
-          "lsr     r8, r4, #2\n\t" /* entry: 80 · (-groups & 3) bytes into the body */
-          "rsb     r8, r8, #0\n\t"
-          "and     r8, r8, #3\n\t"
-          "mov     r9, #80\n\t"
-          "adr.w   r10, 3f\n\t"
-          "mla     r8, r8, r9, r10\n\t"
-          "str     r8, [sp, #56]\n\t"
-          "ldr     r2, [sp, #4]\n\t"
-          "ldr     r3, [sp, #12]\n\t"
-          "0:\n\t" /* a pixel pair */
-          "ldr     r8, [sp, #8]\n\t"
-          "str     r8, [sp, #76]\n\t"
-          "ldr     r8, [sp, #24]\n\t"
-          "str     r8, [sp, #68]\n\t"
-          "ldr     r8, [sp, #32]\n\t"
-          "str     r8, [sp, #72]\n\t"
-          "1:\n\t" /* a pair of rows: the sums start at input_offset · sum(w) */
-          "ldr     r9, [sp, #68]\n\t"
-          "ldr     r10, [r9, #16]\n\t"
-          "mov     r11, r10\n\t"
-          "ldr     r12, [r9, #36]\n\t"
-          "mov     lr, r12\n\t"
-          "ldr     r0, [sp, #0]\n\t"
-          "ldr     r1, [sp, #76]\n\t"
-          "add     r8, r1, r3\n\t"
-          "str     r8, [sp, #60]\n\t"
-          "2:\n\t" /* a run */
-          "ldr     r8, [sp, #16]\n\t"
-          "add     r8, r0, r8\n\t"
-          "str     r8, [sp, #64]\n\t"
-          "ldr     r8, [sp, #56]\n\t"
-          "mov     pc, r8\n\t"
-          ".p2align 2\n\t"
-          "3:\n\t" EDGEC_CM_PAIR_GROUP EDGEC_CM_PAIR_GROUP EDGEC_CM_PAIR_GROUP);
-  __asm__(EDGEC_CM_PAIR_GROUP
-          "ldr     r8, [sp, #64]\n\t"
-          "cmp     r0, r8\n\t"
-          "bne     3b\n\t"
-          "ldr     r8, [sp, #20]\n\t"
-          "add     r0, r0, r8\n\t"
-          "ldr     r8, [sp, #60]\n\t"
-          "cmp     r1, r8\n\t"
-          "bne     2b\n\t"
-          "ldr     r8, [sp, #40]\n\t"
-          "cmp     r8, #0\n\t"
-          "bne.w   6f\n\t"
-          "ldr     r9, [sp, #68]\n\t"
-          "ldmia   r9!, {r4-r8}\n\t" EDGEC_CM_FAST("r10", "r8") EDGEC_CM_FAST("r11", "r8")
-          "ldmia   r9!, {r4-r8}\n\t" EDGEC_CM_FAST("r12", "r8") EDGEC_CM_FAST("lr", "r8"));
-  __asm__("str     r9, [sp, #68]\n\t"
-          "ldr     r9, [sp, #72]\n\t"
-          "ldr     r8, [sp, #36]\n\t"
-          "strb    r10, [r9]\n\t"
-          "strb    r12, [r9, #1]\n\t"
-          "add     r8, r9, r8\n\t"
-          "strb    r11, [r8]\n\t"
-          "strb    lr, [r8, #1]\n\t"
-          "add     r9, r9, #2\n\t"
-          "str     r9, [sp, #72]\n\t"
-          "add     r1, r1, r3\n\t" /* row 0 ended where row 1 starts: next pair */
-          "str     r1, [sp, #76]\n\t"
-          "ldr     r9, [sp, #68]\n\t"
-          "ldr     r8, [sp, #28]\n\t"
-          "cmp     r9, r8\n\t"
-          "bne     1b\n\t"
-          "ldr     r8, [sp, #0]\n\t"
-          "ldr     r9, [sp, #48]\n\t"
-          "add     r8, r8, r9\n\t"
-          "str     r8, [sp, #0]\n\t"
-          "ldr     r8, [sp, #32]\n\t"
-          "ldr     r9, [sp, #52]\n\t"
-          "add     r8, r8, r9\n\t"
-          "str     r8, [sp, #32]\n\t"
-          "ldr     r8, [sp, #44]\n\t"
-          "subs    r8, r8, #1\n\t"
-          "str     r8, [sp, #44]\n\t"
-          "bne     0b\n\t"
-          "5:\n\t"
-          "add     sp, sp, #80\n\t"
-          "pop     {r4-r11, pc}\n\t"
-          "6:\n\t"
-          "stmia   r8, {r10, r11, r12, lr}\n\t"
-          "b       5b\n\t");
+  EDGEC_CM_PAIR_ASM(EDGEC_CM_PAIR_STORE);
+}
+
+/* The same for channels the fast requantization cannot take: one pair of
+ * rows for one pixel pair, the sums to `sums`. */
+static void __attribute__((naked, noinline, unused))
+edgec_cm_direct_pair_sums(const edgec_cm_pair_args *args EDGEC_CM_ASM_ARG) {
+  EDGEC_CM_PAIR_ASM(EDGEC_CM_PAIR_SUMS);
 }
 
 /* Four rows for n (1..4) channels: row k computes channel map[n][k], and

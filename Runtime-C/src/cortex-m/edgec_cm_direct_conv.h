@@ -158,7 +158,7 @@ static void edgec_cm_direct_pairs(edgec_cm_direct *d, int32_t pixel, const int8_
           a->records_end = d->table + j + 2;
           a->sums = d->sums;
           a->pairs = 1;
-          edgec_cm_direct_pair(a);
+          edgec_cm_direct_pair_sums(a);
           v[0] = (int8_t)edgec_cm_gemm_exact(d->g, d->first + j, d->sums[0]);
           v[4] = (int8_t)edgec_cm_gemm_exact(d->g, d->first + j, d->sums[1]);
           v[1] = (int8_t)edgec_cm_gemm_exact(d->g, d->first + j + 1, d->sums[2]);
