@@ -161,3 +161,40 @@ import Testing
     #expect(PassManager.standard.passes.first?.name == "fold-constants")
   }
 }
+
+/// Folding never traps: the Keras fixtures with bytes changed — constant
+/// indices, option tables, shapes — either import and fold, or give an
+/// EdgeError. (A trap would kill the test process.)
+@Suite struct FoldConstantsFuzzTests {
+  @Test func mutatedKerasExportsFoldOrFailCleanly() throws {
+    let models = try FoldConstantsTests.kerasCases.map { name, _, _, _ in
+      let path = FoldConstantsTests.fixtures.appendingPathComponent(name).appendingPathComponent("model.tflite").path
+      return [UInt8](try #require(FileManager.default.contents(atPath: path)))
+    }
+    var rng = SplitMix(seed: 0xF01D)
+    var (folded, errors) = (0, 0)
+    for round in 0..<3_000 {
+      var bytes = models[round % models.count]
+      for _ in 0..<(1 + Int(rng.next() % 4)) {
+        let at = Int(rng.next() % UInt64(bytes.count - 4))
+        if rng.next() % 2 == 0 {
+          bytes[at] ^= UInt8(1 + rng.next() % 255)
+        } else {
+          let words: [UInt32] = [0, 1, 2, 0xFFFF_FFFF, 0x7FFF_FFFF, 0x8000_0000, 0xFFFF_FFFE, 5]
+          let word = words[Int(rng.next() % UInt64(words.count))]
+          for k in 0..<4 { bytes[at + k] = UInt8(truncatingIfNeeded: word >> (8 * UInt32(k))) }
+        }
+      }
+      do {
+        let graph = try importModel(bytes: bytes, name: "m")
+        _ = try PassManager([FoldConstants()]).run(graph)
+        folded += 1
+      } catch is EdgeError {
+        errors += 1
+      }
+    }
+    print("fold fuzz: \(folded) folded, \(errors) errors")
+    #expect(folded + errors == 3_000)
+    #expect(folded > 300)
+  }
+}
