@@ -27,6 +27,10 @@
  * src/cortex-m/edgec_cm_dsp.h gives for each function (mirrored by
  * Sources/EdgeCodegen/KernelScratch.swift), slower with less, and without
  * any on a scratch-free path. No kernel keeps a buffer on the stack.
+ * The output of these kernels never overlaps an input (but the skip tensor
+ * of edgec_conv2d_add_s8), and a kernel may use its output's bytes as
+ * working memory before it writes them (the Cortex-M FULLY_CONNECTED does,
+ * without scratch).
  * Every kernel is bit-exact with TensorFlow Lite Micro's reference kernel of
  * the same operator, and with the Swift reference interpreter.
  */

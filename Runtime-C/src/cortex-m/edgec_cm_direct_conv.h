@@ -23,6 +23,8 @@
 
 #include "edgec/kernels.h"
 #include "edgec_cm_direct.h"
+#include "edgec_cm_pair.h"
+#include "edgec_cm_quad.h"
 #include "edgec_cm_gemm.h"
 #include "edgec_cm_residual.h"
 
