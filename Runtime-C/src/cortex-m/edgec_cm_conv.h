@@ -5,16 +5,18 @@
  * the scratch the compiler gave it (kernels.h):
  *
  * - the block path, with the scratch the full speed needs
- *   (EDGEC_CM_CONV_SCRATCH_BYTES, edgec_cm_dsp.h) or at least enough for
- *   the columns and four channels' records (fewer channels per chunk, the
+ *   (edgec_cm_conv_scratch_bytes, edgec_cm_dsp.h) or at least enough for
+ *   four columns and four channels' records (fewer channels per chunk, the
  *   columns widened again for each chunk): four output pixels at a time,
  *   each pixel's receptive field widened into a column (edgec_cm_columns.h),
  *   then every filter row against the four columns in edgec_cm_block4 (13
  *   instructions per 16 MACs, then six per output to requantize). A layer's
  *   last one or two pixels go through the row loop (edgec_cm_rows.h);
+ * - with room for one column only, every pixel through that row loop (19
+ *   instructions per 16 MACs), for the layers it takes;
  * - the scratch-free path (edgec_cm_direct_conv.h) with less;
- * - the portable element loop for grouped and dilated-in-width layers
- *   without scratch, and offsets outside int8's.
+ * - the portable element loop for grouped layers, dilated-in-width ones
+ *   without scratch for a block, and offsets outside int8's.
  *
  * With a residual, the block path's values go to the scratch's spare
  * outputs first, the direct path's to the stack, and edgec_cm_residual_apply
@@ -65,17 +67,19 @@ static inline void edgec_cm_conv_residual(const edgec_cm_residual *residual, con
   edgec_cm_residual_apply(residual, values, skip + at, output + at, count, real, channels);
 }
 
-/* The block path with `words` words of scratch, at least
- * edgec_cm_conv_block_words(p, 1) of them. */
+/* The block path with `words` words of scratch: four columns at a time
+ * with edgec_cm_conv_block_words(p, 4, least), else (`alone`, for layers
+ * edgec_cm_gemm_rows takes) one column at a time with
+ * edgec_cm_conv_block_words(p, 1, least). */
 static __attribute__((noinline)) void edgec_cm_conv_block(
     const edgec_conv2d_s8_params *p, edgec_cm_gemm *g, const int8_t *input,
     const edgec_cm_residual *residual, const int8_t *skip, int8_t *output, uint32_t *words,
-    int32_t scratch_words) {
+    int32_t scratch_words, int alone) {
   const int32_t groups = (g->depth + 3) >> 2;
   const int32_t pixels = p->output.n * p->output.h * p->output.w;
   /* The scratch holds the records (from its start), the exact channels'
    * list, the spare outputs, then the columns and the gathered field. */
-  const int32_t used = 8 * groups + ((p->input.c & 3) != 0 ? groups : 0);
+  const int32_t used = (alone ? 2 : 8) * groups + ((p->input.c & 3) != 0 ? groups : 0);
   const int32_t chunk = edgec_cm_gemm_chunk(g, scratch_words, used);
   edgec_cm_channel *const records = (edgec_cm_channel *)words;
   int32_t *const exact = (int32_t *)(words + 7 * chunk);
@@ -106,11 +110,12 @@ static __attribute__((noinline)) void edgec_cm_conv_block(
     edgec_cm_pixel at = {0, 0, 0};
     for (pixel = 0; pixel < pixels; pixel += 4) {
       const int32_t real = pixels - pixel < 4 ? pixels - pixel : 4;
-      if (real <= 2 && edgec_cm_gemm_rows_fit(g)) {
-        /* One or two pixels left: each against the rows alone, not a
-         * four-column block that would cost four pixels' work. */
+      if (alone || (real <= 2 && edgec_cm_gemm_rows_fit(g))) {
+        /* One or two pixels left (or room for one column only): each
+         * against the rows alone, not a four-column block that would cost
+         * four pixels' work. */
         for (slot = 0; slot < real; ++slot) {
-          uint32_t *x = columns + 2 * groups * slot;
+          uint32_t *x = alone ? columns : columns + 2 * groups * slot;
           int8_t *out = residual != NULL ? spare : output + (pixel + slot) * g->channels + first;
           edgec_cm_conv_column(&k, &at, x, field, 1);
           edgec_cm_gemm_rows(g, x, records, first, count, exact, exact_count, out);
@@ -140,11 +145,12 @@ static __attribute__((noinline)) void edgec_cm_conv_block(
   }
 }
 
-/* Scratch words the block path needs for `channels` channels per chunk. */
-static inline int32_t edgec_cm_conv_block_words(const edgec_conv2d_s8_params *p,
+/* Scratch words the block path needs with `columns` columns (4, or 1 for
+ * the row loops) and `channels` channels per chunk. */
+static inline int32_t edgec_cm_conv_block_words(const edgec_conv2d_s8_params *p, int32_t columns,
                                                 int32_t channels) {
   const int32_t groups = (p->filter.h * p->filter.w * p->filter.c + 3) >> 2;
-  return 8 * groups + ((p->input.c & 3) != 0 ? groups : 0) + 9 * channels;
+  return 2 * columns * groups + ((p->input.c & 3) != 0 ? groups : 0) + 9 * channels;
 }
 
 static inline void edgec_cm_conv(const edgec_conv2d_s8_params *p, const int8_t *input,
@@ -158,8 +164,7 @@ static inline void edgec_cm_conv(const edgec_conv2d_s8_params *p, const int8_t *
    * path's second widening of the weights. */
   const int32_t least = p->output.c < 4 ? p->output.c : 4;
   edgec_cm_gemm g;
-  if (p->filter.c != p->input.c || p->input_offset < -127 || p->input_offset > 128 ||
-      (p->dilation_w != 1 && (depth < 4 || scratch_words < edgec_cm_conv_block_words(p, least)))) {
+  if (p->filter.c != p->input.c || p->input_offset < -127 || p->input_offset > 128) {
     edgec_cm_conv_plain(p, input, filter, bias, residual, skip, output);
     return;
   }
@@ -174,10 +179,16 @@ static inline void edgec_cm_conv(const edgec_conv2d_s8_params *p, const int8_t *
   g.act_min = p->act_min;
   g.act_max = p->act_max;
   edgec_cm_gemm_prepare(&g);
-  if (depth >= 4 && scratch_words >= edgec_cm_conv_block_words(p, least)) {
-    edgec_cm_conv_block(p, &g, input, residual, skip, output, (uint32_t *)scratch, scratch_words);
-  } else {
+  if (depth >= 4 && scratch_words >= edgec_cm_conv_block_words(p, 4, least)) {
+    edgec_cm_conv_block(p, &g, input, residual, skip, output, (uint32_t *)scratch, scratch_words, 0);
+  } else if (depth >= 4 && edgec_cm_gemm_rows_fit(&g) &&
+             scratch_words >= edgec_cm_conv_block_words(p, 1, least)) {
+    /* Room for one widened column: every pixel through the row loops. */
+    edgec_cm_conv_block(p, &g, input, residual, skip, output, (uint32_t *)scratch, scratch_words, 1);
+  } else if (p->dilation_w == 1) {
     edgec_cm_conv_direct(p, &g, input, residual, skip, output);
+  } else {
+    edgec_cm_conv_plain(p, input, filter, bias, residual, skip, output);
   }
 }
 

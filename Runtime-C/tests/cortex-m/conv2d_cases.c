@@ -231,13 +231,20 @@ void hx_conv_describe(char *text, const edgec_conv2d_s8_params *p, int has_bias,
   for (i = 0; i <= line.length; ++i) text[i] = line.text[i];
 }
 
-int32_t hx_scratch_variant(int variant, int32_t full, int32_t block_least) {
+int32_t hx_scratch_variant(int variant, int32_t full, int32_t block_least, int32_t row_least) {
   if (variant == 0 || full == 0) return 0;
   if (variant == 2) return full;
-  if (hx_chance(25) && block_least > 0) { /* the block path's edge, either side */
-    return block_least - (hx_chance(50) ? 4 : 0);
+  if (hx_chance(40) && block_least > 0) { /* a block path's edge, either side */
+    return (hx_chance(50) ? block_least : row_least) - (hx_chance(50) ? 4 : 0);
   }
   return 4 * hx_range(0, full / 4 - 1);
+}
+
+int32_t hx_conv_least(const edgec_conv2d_s8_params *p, int32_t columns) {
+  const int32_t groups = (p->filter.h * p->filter.w * p->filter.c + 3) / 4;
+  const int32_t channels = p->output.c < 4 ? p->output.c : 4;
+  if (p->filter.c != p->input.c) return 0;
+  return 4 * (2 * columns * groups + (p->input.c % 4 != 0 ? groups : 0) + 9 * channels);
 }
 
 void hx_scratch_poison(int32_t bytes) {

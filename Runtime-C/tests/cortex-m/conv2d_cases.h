@@ -39,9 +39,14 @@ void hx_conv_describe(char *text, const edgec_conv2d_s8_params *p, int has_bias,
                       int32_t scratch_bytes);
 
 /* The scratch of run `variant` (0 none, 1 a random part, 2 all) for a call
- * whose full-speed path takes `full` bytes; block_least is the least the
- * block path takes (random parts land on either side of it). */
-int32_t hx_scratch_variant(int variant, int32_t full, int32_t block_least);
+ * whose full-speed path takes `full` bytes; block_least and row_least are
+ * the least the four-column and the one-column block paths take (random
+ * parts land on either side of them). */
+int32_t hx_scratch_variant(int variant, int32_t full, int32_t block_least, int32_t row_least);
+
+/* The least scratch of a conv's four-column (columns 4) or one-column
+ * (columns 1) block path: the columns, the field and four channels. */
+int32_t hx_conv_least(const edgec_conv2d_s8_params *p, int32_t columns);
 
 /* The scratch buffer: `bytes` usable, then guard bytes that must stay. */
 extern uint32_t hx_scratch[HX_SCRATCH_WORDS + 4];

@@ -28,12 +28,6 @@ static int32_t full_scratch(const edgec_conv2d_s8_params *p) {
                                      p->output.c);
 }
 
-/* The least scratch the block path takes: the columns and four channels. */
-static int32_t block_least(const edgec_conv2d_s8_params *p) {
-  const int32_t full = full_scratch(p), channels = p->output.c;
-  return full == 0 ? 0 : full - 36 * (channels - (channels < 4 ? channels : 4));
-}
-
 /* The cortex-m kernel with `bytes` of scratch against `reference`. */
 static int check_variant(hx_tally *tally, const edgec_conv2d_s8_params *p, const int8_t *input,
                          const int8_t *filter, const int32_t *bias, int has_bias, int misalign,
@@ -65,19 +59,19 @@ static void random_cases(hx_tally *tally) {
     int has_bias, misalign;
     const int8_t *input, *filter;
     const int32_t *bias;
-    int32_t full, least;
+    int32_t full;
     hx_conv_random_case(&p, &has_bias, &misalign);
     input = hx_conv_input + (misalign & 3);
     filter = hx_conv_filter + ((misalign >> 2) & 3);
     bias = has_bias ? hx_conv_bias : 0;
     full = full_scratch(&p);
-    least = block_least(&p);
     tally->macs += (uint64_t)hx_volume(p.output) * (uint64_t)(p.filter.h * p.filter.w * p.filter.c);
     hx_poison(reference, candidate, hx_volume(p.output));
     HX_MEASURE(tally->insns_portable,
                edgec_conv2d_s8_portable(&p, input, filter, bias, reference, 0, 0));
     for (variant = 0; variant < 3; ++variant) {
-      const int32_t bytes = hx_scratch_variant(variant, full, least);
+      const int32_t bytes =
+          hx_scratch_variant(variant, full, hx_conv_least(&p, 4), hx_conv_least(&p, 1));
       check_variant(tally, &p, input, filter, bias, has_bias, misalign, bytes, &insns[variant]);
     }
   }

@@ -122,7 +122,7 @@ static void random_cases(hx_tally *tally) {
     int has_bias, misalign;
     const int8_t *input, *filter;
     const int32_t *bias;
-    int32_t full, least, count;
+    int32_t full, count;
     hx_conv_random_case(&p.conv, &has_bias, &misalign);
     random_add(&p.add);
     input = hx_conv_input + (misalign & 3);
@@ -131,12 +131,12 @@ static void random_cases(hx_tally *tally) {
     count = hx_volume(p.conv.output);
     hx_fill_s8(skip_buf, count, -128, 127);
     full = full_scratch(&p.conv);
-    least = full == 0 ? 0 : full - 36 * (p.conv.output.c - (p.conv.output.c < 4 ? p.conv.output.c : 4));
     tally->macs +=
         (uint64_t)count * (uint64_t)(p.conv.filter.h * p.conv.filter.w * p.conv.filter.c);
     tally->insns_portable += reference_run(&p, input, filter, bias);
     for (variant = 0; variant < 3; ++variant) {
-      const int32_t bytes = hx_scratch_variant(variant, full, least);
+      const int32_t bytes = hx_scratch_variant(variant, full, hx_conv_least(&p.conv, 4),
+                                               hx_conv_least(&p.conv, 1));
       check(tally, &p, input, filter, bias, has_bias, misalign, 1, bytes, &insns[variant]);
       check(tally, &p, input, filter, bias, has_bias, misalign, 0, bytes, &insns[variant]);
     }

@@ -96,7 +96,7 @@ static int run_case(hx_tally *tally, const edgec_fully_connected_s8_params *p, i
   hx_poison(reference, candidate, count);
   HX_MEASURE(*portable, edgec_fully_connected_s8_portable(p, input, filter, bias, reference, NULL, 0));
   for (variant = first; variant <= last; ++variant) {
-    const int32_t bytes = hx_scratch_variant(variant, full, least);
+    const int32_t bytes = hx_scratch_variant(variant, full, least, least);
     int32_t i;
     for (i = 0; i < count; ++i) candidate[i] = (int8_t)(i * 7 + 3);
     hx_scratch_poison(bytes);
