@@ -27,6 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 FIXTURES = ROOT / "Tests" / "Fixtures"
 MODELS = ["kws_int8", "vww_int8", "resnet8_int8", "ad01_int8"]
+# (model, --sram-budget) pairs compiled again under the budget.
+BUDGET_RUNS = [("vww_int8", 45_000), ("vww_int8", 43_000), ("net_mobilenetv2_int8", 45_000)]
 FIXTURE_MODELS = ["net_mobilenetv2_int8"]
 
 
@@ -49,6 +51,13 @@ def main() -> int:
                     for name in MODELS}
         compiled |= {name: compile_model(args.edgec, FIXTURES / name / "model.tflite", args.target, Path(tmp) / name)
                      for name in FIXTURE_MODELS if name in fixtures}
+        # The same models squeezed under an SRAM budget: patch-based
+        # inference of the first stage, and what it costs in MACs.
+        for name, budget in BUDGET_RUNS:
+            path = models / f"{name}.tflite" if name in MODELS else FIXTURES / name / "model.tflite"
+            if path.exists():
+                compiled[f"{name} @ {budget:,} B budget"] = compile_model(
+                    args.edgec, path, args.target, Path(tmp) / f"{name}_{budget}", ["--sram-budget", str(budget)])
         rows = compile_table(compiled, baseline, args.target)
         memory = memory_table(compiled, baseline, fixtures, args.target)
     runs = run_table(args.edgec, models, baseline, args.run_target) if args.run_target else []
@@ -57,10 +66,11 @@ def main() -> int:
     return 0 if all("error" not in r for r in rows + memory + runs) else 1
 
 
-def compile_model(edgec: str, model: Path, target: str, out: Path) -> dict:
+def compile_model(edgec: str, model: Path, target: str, out: Path, extra: list[str] | None = None) -> dict:
     """`edgec compile`: the seconds it took and report.json / plan.json, or the error."""
     start = time.perf_counter()
-    p = subprocess.run([edgec, "compile", str(model), "--target", target, "-o", str(out)], capture_output=True, text=True)
+    p = subprocess.run([edgec, "compile", str(model), "--target", target, "-o", str(out)] + (extra or []),
+                       capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if p.returncode != 0:
         lines = p.stderr.strip().splitlines() or ["(no message)"]
@@ -113,10 +123,11 @@ def memory_table(compiled: dict, baseline: dict, fixtures: dict, target: str) ->
             rows.append({"model": name, "error": c["error"]})
             continue
         r, plan = c["report"], c["plan"]
-        if name in MODELS:
-            tflm, source = baseline.get(f"{name}.tflite", {}).get("arena_bytes"), "M7"
+        base = name.split(" @ ")[0]
+        if base in MODELS:
+            tflm, source = baseline.get(f"{base}.tflite", {}).get("arena_bytes"), "M7"
         else:
-            tflm, source = fixtures[name].get("tflm_arena", {}).get("total_bytes"), "host"
+            tflm, source = fixtures.get(base, {}).get("tflm_arena", {}).get("total_bytes"), "host"
         peak = r.get("peak_sram_bytes")
         rows.append({
             "model": name, "peak_sram_bytes": peak, "arena_bytes": plan.get("arena_bytes"),

@@ -42,13 +42,15 @@ struct PlanOutputTests {
         "arena_bytes": 1280,
         "lower_bound_bytes": 1280,
         "fragmentation_bytes": 0,
+        "scratch_tail_bytes": 0,
         "alignment": 16,
         "schedule": "stored",
         "placement": "size",
         "order": [0, 1, 2, 3],
         "tensors": [
       \(entries.joined(separator: ",\n"))
-        ]
+        ],
+        "scratch": []
       }
 
       """
@@ -66,11 +68,12 @@ struct PlanOutputTests {
     g.outputs = [g.op(.add, [a2, b2], "c", bytes: 16)]
     let plan = try planScheduledMemory(g.graph)
     let lines = plan.json(model: "m").split(separator: "\n").prefix(9).map(String.init)
+    #expect(plan.order == [0, 2, 1, 3, 4])
     #expect(
       lines == [
         "{", "  \"model\": \"m\",", "  \"arena_bytes\": 192,", "  \"lower_bound_bytes\": 192,",
-        "  \"fragmentation_bytes\": 0,", "  \"alignment\": 16,", "  \"schedule\": \"exact\",",
-        "  \"placement\": \"size\",", "  \"order\": [0, 2, 1, 3, 4],",
+        "  \"fragmentation_bytes\": 0,", "  \"scratch_tail_bytes\": 0,", "  \"alignment\": 16,",
+        "  \"schedule\": \"exact\",", "  \"placement\": \"size\",",
       ])
     #expect(try planMemory(g.graph).lowerBoundBytes == 336)  // x + a + b at step 1
     #expect(try planMemory(g.graph, order: [0, 2, 1, 3, 4]).schedule == .given)
