@@ -171,6 +171,17 @@ typedef struct {
 void edgec_depthwise_conv2d_s8(const edgec_depthwise_conv2d_s8_params *p, const int8_t *input,
                                const int8_t *filter, const int32_t *bias, int8_t *output);
 
+/* The same operator with depth_multiplier 1, computed channel by channel
+ * through `plane` (input.h * input.w bytes of working memory, apart from
+ * both tensors), so that `output` may be `input` itself: the output then
+ * occupies the first output.h * output.w * output.c bytes of the input's
+ * buffer (TinyEngine's in-place depthwise convolution). Bit-exact with
+ * edgec_depthwise_conv2d_s8, whether output == input or the two are apart
+ * (any other overlap is not allowed). */
+void edgec_depthwise_conv2d_inplace_s8(const edgec_depthwise_conv2d_s8_params *p,
+                                       const int8_t *input, const int8_t *filter,
+                                       const int32_t *bias, int8_t *output, int8_t *plane);
+
 typedef struct {
   edgec_dims input, filter, output;
   int32_t stride_h, stride_w;
