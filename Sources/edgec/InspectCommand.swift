@@ -1,7 +1,9 @@
 import ArgumentParser
+import EdgeCodegen
 import EdgeCore
 import EdgePlan
 import EdgeReference
+import EdgeTargets
 
 struct InspectCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -9,8 +11,10 @@ struct InspectCommand: ParsableCommand {
     abstract: "Print a per-layer table of a model: shapes, types, parameters, MACs, activation bytes.",
     discussion: """
       Works on any model edgec can read, also one with operators it cannot \
-      compile (those are marked). The activation peak is the arena edgec would \
-      plan for the model as stored.
+      compile (those are marked). The activation peak is the arena of the \
+      model as stored (no passes, stored order); the compiled arena is what \
+      `edgec compile`/`edgec plan` make of it for the host (passes, in-place \
+      writes, views, schedule).
       """)
 
   @OptionGroup var modelOptions: ModelOptions
@@ -37,6 +41,14 @@ struct InspectCommand: ParsableCommand {
         printTable(graph, stats, plan, weightBytes)
       }
     }
+  }
+
+  /// The arena `edgec compile` plans for the host, or nil when the model
+  /// does not compile (unsupported operators).
+  var compiledArena: Int? {
+    guard let graph = try? modelOptions.load(), let host = try? TargetCatalog().load("host") else { return nil }
+    return try? planModelMemory(graph, for: host, options: CompileOptions(rounding: modelOptions.rounding, measureCode: false))
+      .plan.arenaBytes
   }
 
   func describe(_ graph: Graph, _ ids: [TensorID?]) -> String {
@@ -71,7 +83,8 @@ struct InspectCommand: ParsableCommand {
     print("inputs:  " + graph.inputs.map { "'\(graph.tensors[$0].name)' \(graph.tensors[$0].type.rawValue)\(graph.tensors[$0].shape)" }.joined(separator: ", "))
     print("outputs: " + graph.outputs.map { "'\(graph.tensors[$0].name)' \(graph.tensors[$0].type.rawValue)\(graph.tensors[$0].shape)" }.joined(separator: ", "))
     print("parameters \(grouped(stats.totalParameters)), weight bytes \(grouped(weightBytes)), MACs \(grouped(stats.totalMACs))")
-    print("activation peak \(grouped(plan.arenaBytes)) bytes (lower bound \(grouped(plan.lowerBoundBytes)))")
+    print("activation peak \(grouped(plan.arenaBytes)) bytes as stored (lower bound \(grouped(plan.lowerBoundBytes)))"
+      + (compiledArena.map { ", \(grouped($0)) bytes compiled" } ?? ""))
     let unsupported = graph.unsupportedOperators
     if !unsupported.isEmpty {
       print("unsupported: " + unsupported.map { "op \($0.index) (\($0.kind.name))" }.joined(separator: ", "))
@@ -107,6 +120,7 @@ struct InspectCommand: ParsableCommand {
         ("macs", .int(stats.totalMACs)),
         ("activation_peak_bytes", .int(plan.arenaBytes)),
         ("activation_lower_bound_bytes", .int(plan.lowerBoundBytes)),
+        ("compiled_arena_bytes", compiledArena.map { .int($0) } ?? .null),
       ])),
       ("inputs", tensors(graph.inputs.map { $0 })),
       ("outputs", tensors(graph.outputs.map { $0 })),
