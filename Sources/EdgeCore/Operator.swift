@@ -160,6 +160,10 @@ public struct DepthwiseConv2DOptions: Hashable, Sendable {
   public var activation: FusedActivation
   /// Set by the PAD-folding pass: padding amounts that replace `padding`.
   public var explicitPadding: ExplicitPadding?
+  /// Set by the depthwise-in-place pass (never by import): the op computes
+  /// channel by channel through a one-channel plane, its second output
+  /// ([H·W] int8, read by nobody), so its output may overwrite its input.
+  public var inPlace = false
   public init(
     padding: Padding, strideH: Int, strideW: Int, dilationH: Int = 1, dilationW: Int = 1,
     depthMultiplier: Int = 1, activation: FusedActivation = .none
@@ -264,6 +268,13 @@ public struct Operator: Hashable, Sendable {
     self.outputs = outputs
     self.options = options
     self.origin = origin
+  }
+
+  /// The kind's name with what a pass fused into it: `CONV_2D+ADD` for a
+  /// residual ADD (for plan pictures and reports).
+  public var label: String {
+    if case .conv2D(let o) = options, o.residual != nil { return kind.name + "+ADD" }
+    return kind.name
   }
 
   /// The fused activation of this operator, if its options carry one.

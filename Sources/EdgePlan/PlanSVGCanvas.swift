@@ -97,7 +97,7 @@ struct SVGCanvas {
         graph.operators.indices.contains(plan.order[step])
       {
         let op = plan.order[step]
-        let name = graph.operators[op].kind.name + " #\(op)"
+        let name = graph.operators[op].label + " #\(op)"
         let baseline = top + plotHeight + 24
         text(
           name, x: center + 3, y: baseline, size: 9, anchor: "end",
