@@ -41,6 +41,9 @@ public struct CompileReport: Sendable {
   public let patches: PatchChoice?
   public let scratch: [PlannedScratch]
   public let schedule: ScheduleMethod
+  /// DEPTHWISE_CONV_2D ops computed in place to meet the budget, by their
+  /// index in the imported model.
+  public let depthwiseInPlace: [Int]
 
   init(
     graph: Graph, passes: [PassRecord], patches: PatchChoice? = nil, program: [LoweredOp], plan: MemoryPlan, target: Target, weightsBytes: Int,
@@ -54,6 +57,10 @@ public struct CompileReport: Sendable {
     self.patches = patches
     scratch = plan.scratch
     schedule = plan.schedule
+    depthwiseInPlace = graph.operators.enumerated().compactMap { index, op in
+      guard case .depthwiseConv2D(let o) = op.options, o.inPlace else { return nil }
+      return op.origin ?? index
+    }
     lowerBoundBytes = plan.lowerBoundBytes
     self.weightsBytes = weightsBytes
     self.code = code
@@ -112,6 +119,7 @@ public struct CompileReport: Sendable {
       ("schedule", .string(schedule.rawValue)),
       ("passes", .array(passList)),
       ("patches", patchesJSON),
+      ("depthwise_in_place", .array(depthwiseInPlace.map { .int($0) })),
     ]
     fields += [
       ("persistent_bytes", .int(0)),

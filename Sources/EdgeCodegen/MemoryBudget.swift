@@ -38,6 +38,11 @@ func fitToBudget(
 ) throws -> BudgetFit {
   let unpatched = BudgetFit(graph: graph, program: program, plan: plan, patches: nil)
   guard plan.arenaBytes > budget else { return unpatched.growingScratch(upTo: explicitBudget, target: target) }
+  // Depthwise convolutions in place cost no MACs, only a slower kernel: tried
+  // first. Patches then start again from the unconverted graph (PatchStage
+  // bands plain operators).
+  let inPlace = try depthwiseInPlace(unpatched, budget: budget, target: target, lowering: lowering)
+  if inPlace.plan.arenaBytes <= budget { return inPlace.growingScratch(upTo: explicitBudget, target: target) }
   let baseMACs = GraphStatistics(graph).totalMACs
   let depth = PatchStage.stage(of: graph).count
   var best: (fit: Bool, choice: PatchChoice)?
@@ -66,11 +71,13 @@ func fitToBudget(
     }
   }
   guard let best, best.fit else {
-    let least = best.map { min($0.choice.arenaBytes, plan.arenaBytes) } ?? plan.arenaBytes
-    let how = best.map {
+    let patched = best.map { min($0.choice.arenaBytes, plan.arenaBytes) } ?? plan.arenaBytes
+    var how = best.map {
       $0.choice.arenaBytes < plan.arenaBytes
         ? " (running the first \($0.choice.layers) layers in \($0.choice.bands) row bands, +\($0.choice.extraMACs) MACs)" : ""
     } ?? ""
+    if inPlace.plan.arenaBytes < patched { how = " (depthwise convolutions computed in place)" }
+    let least = min(patched, inPlace.plan.arenaBytes)
     let limit =
       explicitBudget != nil
       ? "the --sram-budget is \(budget) bytes"

@@ -37,14 +37,21 @@ struct ByteSharing {
       views[output] = view.input
       offsets[output] = view.offset
     }
+    // The in-place kernel's output is its first; further outputs (the in-place
+    // depthwise convolution's plane) are working memory of their own.
     let candidates = program.compactMap { step -> InPlaceCandidate? in
-      guard case .kernel(let opIndex, let kernel, let inputs, let outputs) = step, outputs.count == 1,
+      guard case .kernel(let opIndex, let kernel, let inputs, let outputs) = step, let output = outputs.first,
         !kernel.inPlaceInputs.isEmpty
       else { return nil }
       let overwritable = kernel.inPlaceInputs.compactMap { $0 < inputs.count ? inputs[$0] : nil }
-      return InPlaceCandidate(opIndex: opIndex, output: outputs[0], inputs: overwritable)
+      return InPlaceCandidate(
+        opIndex: opIndex, output: output, inputs: overwritable, outputMayBeSmaller: kernel.inPlaceOutputMayBeSmaller)
     }
     let writes = try chooseInPlaceWrites(graph, views: views, candidates: candidates)
+    // A smaller output takes the overwritten input's first bytes: an alias at
+    // offset 0, which `aliasRoots` accepts for a member smaller than its target.
+    let smaller = Set(candidates.filter(\.outputMayBeSmaller).map(\.output))
+    for output in writes.keys where smaller.contains(output) { offsets[output] = 0 }
     self.aliases = views.merging(writes) { view, _ in view }
     self.offsets = offsets
     self.inPlace = Set(writes.keys)

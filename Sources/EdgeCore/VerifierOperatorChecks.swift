@@ -38,7 +38,8 @@ extension OperatorVerifier {
   /// DEPTHWISE_CONV_2D: filter [1,KH,KW,Cin×multiplier]; output channels likewise.
   func verifyDepthwiseConv2D() throws {
     guard case .depthwiseConv2D(let o) = op.options else { throw failure("has no DepthwiseConv2DOptions") }
-    try arity(inputs: 2...3)
+    // In place (EdgePasses' depthwise-in-place), a second output is the plane.
+    try arity(inputs: 2...3, outputs: o.inPlace ? 2 : 1)
     let (input, filter, bias, out) = (try input(0, "input"), try input(1, "filter"), optionalInput(2, "bias"), output())
     for operand in [input, filter, out] { try rank(operand, 4) }
     let cout = filter.dims[3]
@@ -58,6 +59,16 @@ extension OperatorVerifier {
     let ow = try windowOutput(o.padding, input.dims[2], filter.dims[2], o.strideW, o.dilationW, "width",
                               explicit: o.explicitPadding.map { ($0.left, $0.right) })
     try shape(out, [input.dims[0], oh, ow, cout], "the depthwise convolution computes")
+    if o.inPlace {
+      // One channel of the input at a time; the output fits in the input's bytes.
+      let plane = output(1)
+      try type(input, [.int8])
+      try type(plane, [.int8])
+      try shape(plane, [input.dims[1] * input.dims[2]], "the in-place depthwise convolution's plane is")
+      guard o.depthMultiplier == 1, oh * ow <= input.dims[1] * input.dims[2] else {
+        throw failure("computed in place, it needs depth_multiplier 1 and an output no larger than its input")
+      }
+    }
   }
 
   /// FULLY_CONNECTED: filter [Units,K]; the input is read as rows of K.

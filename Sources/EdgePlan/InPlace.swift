@@ -26,16 +26,21 @@ public struct InPlaceCandidate: Hashable, Sendable {
   public var opIndex: Int
   public var output: TensorID
   public var inputs: [TensorID]
+  /// The output may be smaller than the input it overwrites and then takes
+  /// that input's first bytes (the caller records the alias at offset 0).
+  public var outputMayBeSmaller: Bool
 
-  public init(opIndex: Int, output: TensorID, inputs: [TensorID]) {
+  public init(opIndex: Int, output: TensorID, inputs: [TensorID], outputMayBeSmaller: Bool = false) {
     self.opIndex = opIndex
     self.output = output
     self.inputs = inputs
+    self.outputMayBeSmaller = outputMayBeSmaller
   }
 }
 
 /// Chooses which candidates write in place, and over which input: the first
-/// listed input that (1) has the output's byte size, (2) lives in the arena
+/// listed input that (1) has the output's byte size (or, for a candidate
+/// whose output may be smaller, at least it), (2) lives in the arena
 /// (not a constant, not a variable), (3) shares no bytes with the op's other
 /// inputs or with a graph output, and (4) whose bytes no other op reads after
 /// this one in the stored order — so the stored order stays valid and the
@@ -60,8 +65,9 @@ public func chooseInPlaceWrites(
     let inPlace = Set(chosen.keys)
     for input in candidate.inputs {
       let tensor = graph.tensors[input]
-      guard !tensor.isConstant, !tensor.isVariable, try byteCount(of: input, in: graph) == outputBytes
-      else { continue }
+      guard !tensor.isConstant, !tensor.isVariable else { continue }
+      let inputBytes = try byteCount(of: input, in: graph)
+      guard inputBytes == outputBytes || (candidate.outputMayBeSmaller && inputBytes > outputBytes) else { continue }
       let group = sameBytes(as: input, aliases: aliases, inPlace: inPlace)
       let otherInputs = op.inputs.enumerated().compactMap { slot, id -> TensorID? in
         slot == op.inputs.firstIndex(of: input) ? nil : id

@@ -46,6 +46,10 @@ public protocol PreparedKernel: Sendable {
   /// writes the output element at the same byte position, and nothing else
   /// of it afterwards. Only inputs with the output's byte size qualify.
   var inPlaceInputs: [Int] { get }
+  /// Whether an in-place output may be smaller than the input it overwrites,
+  /// occupying that input's first bytes (the in-place depthwise convolution,
+  /// whose output has fewer pixels under a stride or valid padding).
+  var inPlaceOutputMayBeSmaller: Bool { get }
   /// Whether the C function ends with `void *scratch, int32_t scratch_bytes`:
   /// working memory the code generator carves from the arena (optimized
   /// kernels use it; every kernel must also run with none).
@@ -65,6 +69,7 @@ public protocol PreparedKernel: Sendable {
 extension PreparedKernel {
   public var takesInputArray: Bool { false }
   public var inPlaceInputs: [Int] { [] }
+  public var inPlaceOutputMayBeSmaller: Bool { false }
   public var takesScratch: Bool { false }
   public var inputSlicesOfOutput: [Int]? { nil }
   public var outputSliceOfInput: Int? { nil }

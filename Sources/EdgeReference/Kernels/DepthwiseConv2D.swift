@@ -42,6 +42,12 @@ func lowerDepthwiseConv2D(_ context: OpContext) throws -> LoweredOp {
       input: inDims, filter: filterDims, output: outDims, window: window, depthMultiplier: depthMultiplier,
       inputOffset: q.inputOffset, outputOffset: q.outputOffset, actMin: q.actMin, actMax: q.actMax,
       multipliers: q.multipliers, shifts: q.shifts)
+    if options.inPlace {
+      guard depthMultiplier == 1, try context.output(1).elementCount == inDims.h * inDims.w else {
+        throw context.error(.invalidGraph, "computed in place, it needs depth_multiplier 1 and an [H·W] plane as its second output")
+      }
+      return context.kernel(DepthwiseConv2DInPlaceS8Kernel(base: kernel), inputs: tensors)
+    }
     return context.kernel(kernel, inputs: tensors)
   case .float32:
     let range = try context.float32ActivationRange()
@@ -113,6 +119,24 @@ struct DepthwiseConv2DS8Kernel: PreparedKernel {
       }
     }
     outputs[0].setWindowKernelElements(y)
+  }
+}
+
+/// The int8 depthwise convolution computed channel by channel through a
+/// one-channel plane (its second output), so that its output may be written
+/// over its input's first bytes: `edgec_depthwise_conv2d_inplace_s8`, same
+/// parameters, same arithmetic per element, so `run` is the plain kernel's.
+struct DepthwiseConv2DInPlaceS8Kernel: PreparedKernel {
+  var base: DepthwiseConv2DS8Kernel
+
+  var cFunction: String { "edgec_depthwise_conv2d_inplace_s8" }
+  var cParamsType: String { base.cParamsType }
+  var cFields: [NamedKernelField] { base.cFields }
+  var inPlaceInputs: [Int] { [0] }
+  var inPlaceOutputMayBeSmaller: Bool { true }
+
+  func run(inputs: [TensorValue?], outputs: inout [TensorValue]) {
+    base.run(inputs: inputs, outputs: &outputs)
   }
 }
 
