@@ -11,7 +11,7 @@ import EdgeCore
 /// and the planner may write `z` over `skip` in place when `skip` dies there
 /// — a ResNet or MobileNetV2 block then holds two feature maps, not three.
 ///
-/// Fires only when: every tensor is per-tensor int8; `y`, `skip` and `z` have
+/// Fires only when: every tensor is per-tensor int8; `skip` is not `y`; `y`, `skip` and `z` have
 /// one shape (no broadcasting); `y` is read by the ADD alone and is not a
 /// graph output; the convolution has no residual yet; the ADD's activation is
 /// one edgec's ADD supports. When both operands are convolution outputs, the
@@ -43,7 +43,9 @@ public struct FuseResidualAdd: GraphPass {
       // The candidate convolutions, the later-stored first.
       let candidates = [(a, b), (b, a)]
         .compactMap { operand, skip -> (conv: Int, operand: TensorID, skip: TensorID)? in
-          guard let conv = producers[operand], !removed.contains(conv) else { return nil }
+          // ADD(y, y): the skip would be the convolution's own output,
+          // which no longer exists once fused.
+          guard operand != skip, let conv = producers[operand], !removed.contains(conv) else { return nil }
           return (conv, operand, skip)
         }
         .sorted { $0.conv > $1.conv }
