@@ -72,6 +72,7 @@ public struct PatchStage: GraphPass {
     guard bandCount >= 2 else { return (graph, 0) }
     let windows = try chain.map { try Window(graph, $0) }
 
+    let unchanged = graph
     var graph = graph
     var newOps: [Operator] = []
     var bandOutputs: [TensorID] = []
@@ -87,6 +88,10 @@ public struct PatchStage: GraphPass {
         reach[j] = window.inputRows(for: wanted[j + 1])
         wanted[j] = reach[j].clamped(to: 0..<window.inputHeight)
       }
+      // A band whose rows some layer computes from padding alone (a PAD
+      // folded into explicit padding taller than the filter) would read no
+      // input row: no valid split into this many bands.
+      guard !wanted.contains(where: \.isEmpty) else { return (unchanged, 0) }
       var current = appendSlice(&graph, &newOps, of: stageInput, rows: wanted[0], band: band)
       for (j, window) in windows.enumerated() {
         let produced = wanted[j + 1]

@@ -109,8 +109,8 @@ import Testing
     #expect(Self.records(outputs, count: batch.records) == expected, "\(context)\ncompiled:\n\(describeRandomGraph(compilation.graph))")
   }
 
-  /// Just below the free arena: row bands whose C still computes the
-  /// original graph, or a does-not-fit error — never a wrong answer.
+  /// Just below the free arena: a smaller plan (row bands, …) whose C still
+  /// computes the original graph, or a does-not-fit error — never a wrong answer.
   @Test(arguments: budgetSeeds)
   func aBudgetJustBelowTheArenaBandsOrRefuses(seed: UInt64) throws {
     let graph = try Self.graph(seed)
@@ -126,7 +126,9 @@ import Testing
       #expect(error.kind == .doesNotFit, "\(error)\n\(context)")
       return
     }
-    #expect(banded.plan.arenaBytes < free.plan.arenaBytes && banded.report.patches != nil, "\(context)")
+    // Row bands or another way to save memory under a budget (depthwise
+    // convolution in place); whichever, the arena must keep to the budget.
+    #expect(banded.plan.arenaBytes < free.plan.arenaBytes, "\(context)")
     #expect(overlaps(in: banded.plan).isEmpty, "\(context)")
     let batch = try Self.batch(for: graph, seed: seed)
     let expected = try Self.reference(graph, batch).map { $0.map(\.bytes) }
