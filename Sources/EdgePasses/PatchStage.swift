@@ -85,13 +85,14 @@ public struct PatchStage: GraphPass {
       var reach = [Range<Int>](repeating: 0..<0, count: chain.count)
       wanted[chain.count] = rows
       for (j, window) in windows.enumerated().reversed() {
+        // A band whose rows some layer computes from padding alone (a PAD
+        // folded into explicit padding taller than the filter) would read no
+        // input row: no valid split into this many bands.
+        guard !wanted[j + 1].isEmpty else { return (unchanged, 0) }
         reach[j] = window.inputRows(for: wanted[j + 1])
         wanted[j] = reach[j].clamped(to: 0..<window.inputHeight)
       }
-      // A band whose rows some layer computes from padding alone (a PAD
-      // folded into explicit padding taller than the filter) would read no
-      // input row: no valid split into this many bands.
-      guard !wanted.contains(where: \.isEmpty) else { return (unchanged, 0) }
+      guard !wanted[0].isEmpty else { return (unchanged, 0) }
       var current = appendSlice(&graph, &newOps, of: stageInput, rows: wanted[0], band: band)
       for (j, window) in windows.enumerated() {
         let produced = wanted[j + 1]
