@@ -11,7 +11,7 @@ import EdgeTargets
 /// keeps the result if the arena dropped; failing that, the first one that
 /// lowers the arena alone. A conversion that does not lower the arena is
 /// undone (the in-place kernel is slower and needs a plane). Returns `fit`
-/// itself when nothing helps.
+/// itself when nothing helps; `fit`'s patches, if any, are kept.
 func depthwiseInPlace(_ fit: BudgetFit, budget: Int, target: Target, lowering: LoweringOptions) throws -> BudgetFit {
   var best = fit
   var converted: Set<Int> = []
@@ -24,7 +24,12 @@ func depthwiseInPlace(_ fit: BudgetFit, budget: Int, target: Target, lowering: L
     guard !peak.isEmpty else { break }
     var improved: (fit: BudgetFit, ops: Set<Int>)?
     for trial in [Set(peak)] + (peak.count > 1 ? peak.map { Set([$0]) } : []) {
-      let candidate = try converting(fit.graph, converted.union(trial), target: target, lowering: lowering)
+      var candidate = try converting(fit.graph, converted.union(trial), target: target, lowering: lowering)
+      candidate.patches = fit.patches.map { patches in
+        var patches = patches
+        patches.arenaBytes = candidate.plan.arenaBytes
+        return patches
+      }
       if candidate.plan.arenaBytes < best.plan.arenaBytes {
         improved = (candidate, trial)
         break

@@ -71,11 +71,22 @@ func fitToBudget(
     }
   }
   guard let best, best.fit else {
-    let patched = best.map { min($0.choice.arenaBytes, plan.arenaBytes) } ?? plan.arenaBytes
+    var patched = best.map { min($0.choice.arenaBytes, plan.arenaBytes) } ?? plan.arenaBytes
     var how = best.map {
       $0.choice.arenaBytes < plan.arenaBytes
         ? " (running the first \($0.choice.layers) layers in \($0.choice.bands) row bands, +\($0.choice.extraMACs) MACs)" : ""
     } ?? ""
+    // The smallest banding with depthwise convolutions in place on top.
+    if let best, best.choice.arenaBytes < plan.arenaBytes {
+      let both = try depthwiseInPlace(
+        try banding(graph, best.choice, target: target, lowering: lowering), budget: budget, target: target,
+        lowering: lowering)
+      if both.plan.arenaBytes <= budget { return both.growingScratch(upTo: explicitBudget, target: target) }
+      if both.plan.arenaBytes < patched {
+        patched = both.plan.arenaBytes
+        how = " (running the first \(best.choice.layers) layers in \(best.choice.bands) row bands, +\(best.choice.extraMACs) MACs, and depthwise convolutions in place)"
+      }
+    }
     if inPlace.plan.arenaBytes < patched { how = " (depthwise convolutions computed in place)" }
     let least = min(patched, inPlace.plan.arenaBytes)
     let limit =
@@ -86,13 +97,20 @@ func fitToBudget(
       .doesNotFit,
       "the model needs at least \(least) bytes of SRAM\(how); \(limit). Without patches: \(plan.arenaBytes) bytes, lower bound \(plan.lowerBoundBytes).")
   }
-  let (banded, _) = try PatchStage(layers: best.choice.layers, bands: best.choice.bands).run(on: graph)
+  return try banding(graph, best.choice, target: target, lowering: lowering)
+    .growingScratch(upTo: explicitBudget, target: target)
+}
+
+/// `graph` with `choice`'s first stage in bands, lowered and planned (scheduled).
+private func banding(_ graph: Graph, _ choice: PatchChoice, target: Target, lowering: LoweringOptions) throws
+  -> BudgetFit
+{
+  let (banded, _) = try PatchStage(layers: choice.layers, bands: choice.bands).run(on: graph)
   let bandedProgram = try lower(banded, options: lowering)
   let bandedPlan = try planProgramMemory(graph: banded, program: bandedProgram, target: target)
-  var choice = best.choice
+  var choice = choice
   choice.arenaBytes = bandedPlan.arenaBytes
   return BudgetFit(graph: banded, program: bandedProgram, plan: bandedPlan, patches: choice)
-    .growingScratch(upTo: explicitBudget, target: target)
 }
 
 extension BudgetFit {

@@ -75,6 +75,24 @@ import Testing
     #expect(outputs.map(\.bytes) == (try f.tflmOutputs()).map(\.bytes))
   }
 
+  /// Below what patches alone reach (39,936 B), the smallest banding with
+  /// depthwise convolutions in place on top still fits, and computes TFLM's bytes.
+  @Test func belowThePatchesFloorBandsAndDepthwiseInPlaceTogether() throws {
+    let f = try fixture("net_mobilenetv2_int8")
+    let graph = try f.graph()
+    var host = try TargetCatalog().load("host")
+    host.tensorAlignment = 4
+    var options = CompileOptions(measureCode: false)
+    options.sramBudget = 35_000
+    let squeezed = try compile(graph, for: host, options: options)
+    let patches = try #require(squeezed.report.patches)
+    #expect(!squeezed.report.depthwiseInPlace.isEmpty)
+    #expect(squeezed.plan.arenaBytes <= 35_000 && patches.arenaBytes == squeezed.plan.arenaBytes)
+    let batch = try InputBatch(try f.inputs(), for: graph, names: f.inputFiles)
+    let outputs = try simulateOnHost(squeezed, batch: batch, target: host)
+    #expect(outputs.map(\.bytes) == (try f.tflmOutputs()).map(\.bytes))
+  }
+
   @Test func inPlaceFirmwareIsBitExactUnderQEMU() throws {
     let f = try fixture("net_mobilenetv2_int8")
     let graph = try f.graph()
