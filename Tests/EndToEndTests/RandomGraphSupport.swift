@@ -72,18 +72,28 @@ struct RandomGraphBuilder {
     rng.chance(0.55) ? activations[activations.count - 1] : rng.pick(activations)
   }
 
-  /// A graph of `1 + extra inputs` inputs and `count` random steps; every
-  /// tensor no op reads is an output, and sometimes a tensor that is also
-  /// read later is one too.
-  static func make(seed: UInt64) -> Graph {
+  /// A graph of one or two inputs and 2–10 random steps; every tensor no op
+  /// reads is an output, and sometimes a tensor that is also read later is
+  /// one too. With `stem`, the graph starts the way CNNs do and patch-based
+  /// inference wants: a larger image through 2–3 convolutions, the last
+  /// with stride 2, so the peak sits in a stage that row bands can shrink.
+  static func make(seed: UInt64, stem: Bool = false) -> Graph {
     var b = RandomGraphBuilder(seed: seed)
-    let first = [1, b.rng.int(3...9), b.rng.int(3...9), b.rng.int(1...6)]
+    let first =
+      stem
+      ? [1, b.rng.int(10...18), b.rng.int(10...18), b.rng.int(1...3)]
+      : [1, b.rng.int(3...9), b.rng.int(3...9), b.rng.int(1...6)]
     b.inputs.append(b.activation(first, b.randomQuantization()))
-    if b.rng.chance(0.25) {
+    if stem {
+      var x = b.convolution(b.inputs[0], kernel: 3, stride: 1, padding: .same, channels: b.rng.int(4...8))
+      if b.rng.chance(0.5) { x = b.depthwise(x, padding: .same) }
+      b.convolution(x, kernel: b.rng.pick([1, 3]), stride: 2, padding: b.rng.pick([.same, .valid]), channels: b.rng.int(2...6))
+    }
+    if !stem, b.rng.chance(0.25) {
       let second = b.rng.chance(0.5) ? first : [1, b.rng.int(3...8), b.rng.int(3...8), b.rng.int(1...5)]
       b.inputs.append(b.activation(second, b.randomQuantization()))
     }
-    let steps = b.rng.int(2...10)
+    let steps = stem ? b.rng.int(1...6) : b.rng.int(2...10)
     for _ in 0..<steps { b.randomStep() }
     var consumers = [Int](repeating: 0, count: b.tensors.count)
     for op in b.operators { for case let id? in op.inputs { consumers[id] += 1 } }
