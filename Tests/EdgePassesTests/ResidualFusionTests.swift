@@ -83,7 +83,7 @@ struct SplitMix {
   }
 
   /// ADD(y, y) of a convolution's output: the skip would be y itself, which
-  /// the fused operator no longer produces (found by RandomGraphTests, seed 28).
+  /// the fused operator no longer produces (found by RandomGraphTests).
   @Test func addOfTheConvOutputWithItselfIsNotFused() throws {
     var graph = residualBlock(seed: 6, skipIsInput: false)
     graph.operators[1].inputs = [4, 4]

@@ -73,20 +73,27 @@ extension RandomGraphBuilder {
   }
 
   /// ADD or MUL of `x` and a tensor of the same shape: sometimes `x` itself,
-  /// otherwise an earlier tensor (a skip) or a fresh convolution of `x`.
+  /// otherwise an earlier tensor (a skip), a fresh convolution of `x`, or its
+  /// global average [1, 1, 1, C] (broadcast: only the larger input may be
+  /// written over).
   mutating func elementwise(_ kind: OpKind, _ x: TensorID) {
     let partners = activations.filter { dims($0) == dims(x) && $0 != x }
     let other: TensorID
-    switch rng.int(0...2) {
+    switch rng.int(0...3) {
     case 0: other = x
     case 1 where !partners.isEmpty: other = rng.pick(partners)
+    case 2:
+      let d = dims(x)
+      other = activation([1, 1, 1, d[3]], quantization(x))
+      emit(.averagePool2D, [x], other, .pool2D(Pool2DOptions(padding: .valid, strideH: 1, strideW: 1, filterH: d[1], filterW: d[2])))
     default: other = convolution(x, kernel: 1, stride: 1, padding: .same, channels: dims(x)[3])
     }
     add(kind, rng.chance(0.5) ? (x, other) : (other, x))
   }
 
   mutating func add(_ kind: OpKind, _ operands: (TensorID, TensorID)) {
-    let y = activation(dims(operands.0), randomQuantization())
+    let larger = tensors[operands.0].elementCount >= tensors[operands.1].elementCount ? operands.0 : operands.1
+    let y = activation(dims(larger), randomQuantization())
     emit(kind, [operands.0, operands.1], y, .activation(activationFunction()))
   }
 
