@@ -62,7 +62,7 @@ struct RunReport {
       fields.append(("per_layer", .array(result.profile.map { entry in
         .object([
           ("op", .int(entry.op)),
-          ("operator", .string(graph.operators.indices.contains(entry.op) ? graph.operators[entry.op].kind.name : "?")),
+          ("operator", .string(graph.operators.indices.contains(entry.op) ? graph.operators[entry.op].label : "?")),
           ("instructions", .int(Int(entry.instructions))),
         ])
       })))
@@ -87,7 +87,7 @@ struct RunReport {
       let graph = result.compilation.graph
       print("\n  op  operator              instructions   share")
       for entry in result.profile {
-        let name = graph.operators.indices.contains(entry.op) ? graph.operators[entry.op].kind.name : "?"
+        let name = graph.operators.indices.contains(entry.op) ? graph.operators[entry.op].label : "?"
         let share = n > 0 ? String(format: "%6.1f%%", 100 * Double(entry.instructions) / Double(n)) : ""
         print("  " + String(entry.op).padding(4) + name.padding(22) + grouped(Int(entry.instructions)).padding(15) + share)
       }
