@@ -16,6 +16,13 @@ public struct ReferenceInterpreter: Sendable {
   /// Runs one inference. `inputs` are in `graph.inputs` order and must match
   /// their tensors' type and element count.
   public func run(_ inputs: [TensorValue]) throws -> [TensorValue] {
+    try run(inputs, observe: nil)
+  }
+
+  /// Runs one inference and shows `observe` every run-time tensor as it is
+  /// written (graph inputs first, then each kernel's and alias's outputs):
+  /// what calibration (Calibration.swift) collects its statistics from.
+  public func run(_ inputs: [TensorValue], observe: ((TensorID, TensorValue) -> Void)?) throws -> [TensorValue] {
     guard inputs.count == graph.inputs.count else {
       throw EdgeError(.invalidInput, "the model takes \(graph.inputs.count) inputs, got \(inputs.count)")
     }
@@ -33,6 +40,7 @@ public struct ReferenceInterpreter: Sendable {
           "input '\(tensor.name)' is \(tensor.type.rawValue) \(tensor.shape), got \(value.type.rawValue) \(value.shape)")
       }
       values[id] = TensorValue(type: tensor.type, shape: tensor.shape, bytes: value.bytes)
+      if let observe, let stored = values[id] { observe(id, stored) }
     }
     for step in program {
       switch step {
@@ -47,13 +55,17 @@ public struct ReferenceInterpreter: Sendable {
         }
         var results = outputIDs.map { TensorValue(zerosOf: graph.tensors[$0].type, shape: graph.tensors[$0].shape) }
         kernel.run(inputs: arguments, outputs: &results)
-        for (id, value) in zip(outputIDs, results) { values[id] = value }
+        for (id, value) in zip(outputIDs, results) {
+          values[id] = value
+          observe?(id, value)
+        }
       case .alias(let opIndex, let input, let output):
         guard let value = values[input] else {
           throw EdgeError(.invalidGraph, "\(graph.describe(tensor: input)) is read before it is written",
                           at: ErrorLocation(opIndex: opIndex))
         }
         values[output] = TensorValue(type: value.type, shape: graph.tensors[output].shape, bytes: value.bytes)
+        if let observe, let stored = values[output] { observe(output, stored) }
       }
     }
     return try graph.outputs.map { id in

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EdgeCore
 import EdgeImport
+import EdgePasses
 import EdgeReference
 
 /// Options every command that compiles a model shares.
@@ -20,7 +21,75 @@ struct ModelOptions: ParsableArguments {
       valueName: "bytes"))
   var sramBudget: Int?
 
-  func load() throws -> Graph { try loadModel(path: model) }
+  @Option(
+    help: ArgumentHelp(
+      "Quantize a float model before compiling it: int8 (per-channel int8 weights, int8 activations from --calibration; the float inputs and outputs stay, behind QUANTIZE and DEQUANTIZE).",
+      valueName: "int8"))
+  var quantize: QuantizeMode?
+
+  @Option(
+    help: ArgumentHelp(
+      "Calibration samples for --quantize: an .npy batch [N, *input_shape], NAME=FILE.npy once per input, or a folder of .npy files (each [*input_shape] or [n, *input_shape]).",
+      valueName: "[NAME=]DATA"))
+  var calibration: [String] = []
+
+  @Option(
+    help: ArgumentHelp(
+      "How --quantize picks each tensor's range from the calibration values: minmax (default, as the TFLite converter), percentile (99.99% of values; percentile=P for another share) or mse (the clipping range with the least expected squared error).",
+      valueName: "minmax|percentile[=P]|mse"))
+  var calibrationMethod: CalibrationMethodOption = .init(method: .minmax)
+
+  /// The model as every command sees it: imported, then compressed when
+  /// --quantize asks (calibrating on the way, with progress on stderr). The
+  /// compression runs here, before `compile` and its standard passes, so
+  /// compile, simulate (whose --check then runs the reference on the
+  /// quantized graph), run, plan, inspect and export all get the same graph.
+  func load() throws -> Graph {
+    let graph = try loadModel(path: model)
+    guard let quantize else {
+      if !calibration.isEmpty { throw EdgeError(.invalidInput, "--calibration is only used with --quantize int8") }
+      return graph
+    }
+    switch quantize {
+    case .int8:
+      return try quantizeInt8(graph)
+    }
+  }
+
+  private func quantizeInt8(_ imported: Graph) throws -> Graph {
+    guard !calibration.isEmpty else {
+      throw EdgeError(.invalidInput, "--quantize int8 needs calibration samples: --calibration DATA.npy (a batch [N, *input_shape]) or a folder of .npy files")
+    }
+    let graph = try QuantizeInt8.prepare(imported)
+    let samples = try CalibrationFiles(specs: calibration).samples(for: graph)
+    let progress = CalibrationProgress()
+    let calibrated = try calibrate(
+      graph, samples: samples, options: LoweringOptions(rounding: rounding), progress: progress.report)
+    let pass = QuantizeInt8(ranges: calibrated.ranges(calibrationMethod.method))
+    return try PassManager([pass]).run(graph).graph
+  }
+}
+
+enum QuantizeMode: String, ExpressibleByArgument, CaseIterable {
+  case int8
+}
+
+struct CalibrationMethodOption: ExpressibleByArgument {
+  var method: CalibrationMethod
+
+  init(method: CalibrationMethod) { self.method = method }
+
+  init?(argument: String) {
+    switch argument {
+    case "minmax": method = .minmax
+    case "mse": method = .mse
+    case "percentile": method = .percentile(99.99)
+    default:
+      guard argument.hasPrefix("percentile="), let p = Double(argument.dropFirst("percentile=".count)), p > 50, p <= 100
+      else { return nil }
+      method = .percentile(p)
+    }
+  }
 }
 
 extension Rounding: ExpressibleByArgument {}
