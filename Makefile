@@ -14,7 +14,7 @@ DEMO_MODEL := Examples/models/kws_dscnn_int8.tflite
 DEMO_INPUT := Examples/models/kws_dscnn_x.npy
 
 .PHONY: all setup setup-apt setup-venv build release demo test test-swift test-c test-conformance bench clean \
-	size-build size-check size-baseline
+	size-build size-check size-baseline bench-quality
 
 all: release
 
@@ -70,6 +70,20 @@ test-conformance: release
 ## fixture; instructions per inference under QEMU.
 bench: setup release
 	$(PY) tools/bench.py --edgec $(RELEASE_BIN)
+	$(MAKE) bench-quality
+
+## bench-quality: post-training int8 quantization of the float models (MLPerf
+## Tiny and Examples/digits), edgec next to the TFLite converter on the same
+## calibration samples: output SQNR on 500 held-out inputs, digits accuracy
+## and reconstruction MSE. Needs TensorFlow (tools/requirements.txt), which
+## `make test` does not.
+bench-quality: setup release $(VENV)/.installed-tools
+	mkdir -p out
+	$(PY) tools/ptq_compare.py --edgec $(RELEASE_BIN) --json out/bench-quality.json
+
+$(VENV)/.installed-tools: tools/requirements.txt $(VENV)/.installed
+	$(PY) -m pip install -q -r tools/requirements.txt
+	touch $@
 
 ## size-check: compile the bundled KWS model for the STM32F746, build the
 ## example firmware with it (Examples/kws-stm32f746) and run its application
