@@ -19,6 +19,7 @@ let package = Package(
     .target(name: "EdgePlan", dependencies: ["EdgeCore"]),
     .target(name: "EdgeReference", dependencies: ["EdgeCore"]),
     .target(name: "EdgeTargets", dependencies: ["EdgeCore"]),
+    .target(name: "EdgeExport", dependencies: ["EdgeCore"]),
     .target(
       name: "EdgeCodegen",
       dependencies: ["EdgeCore", "EdgePasses", "EdgePlan", "EdgeReference", "EdgeTargets"]),
@@ -26,11 +27,13 @@ let package = Package(
       name: "edgec",
       dependencies: [
         "EdgeCore", "EdgeImport", "EdgePasses", "EdgePlan", "EdgeReference", "EdgeCodegen", "EdgeTargets",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "EdgeExport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(name: "EdgeCoreTests", dependencies: ["EdgeCore"]),
     .testTarget(name: "EdgeImportTests", dependencies: ["EdgeCore", "EdgeImport"]),
     .testTarget(name: "EdgePlanTests", dependencies: ["EdgeCore", "EdgePlan"]),
+    .testTarget(
+      name: "EdgeExportTests", dependencies: ["EdgeCore", "EdgeImport", "EdgeExport", "EdgeReference"]),
     .testTarget(
       name: "EdgePassesTests",
       dependencies: ["EdgeCore", "EdgeImport", "EdgePasses", "EdgeReference"]),

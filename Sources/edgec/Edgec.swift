@@ -18,7 +18,7 @@ struct Edgec: ParsableCommand {
       """,
     version: "0.1.0",
     subcommands: [
-      CompileCommand.self, InspectCommand.self, PlanCommand.self, RunCommand.self, SimulateCommand.self, SizeCommand.self, TargetsCommand.self,
+      CompileCommand.self, ExportCommand.self, InspectCommand.self, PlanCommand.self, RunCommand.self, SimulateCommand.self, SizeCommand.self, TargetsCommand.self,
     ])
 }
 
