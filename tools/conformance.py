@@ -10,6 +10,15 @@ Then every committed fixture (Tests/Fixtures/manifest.json) is re-run through
 TFLM live and compared with edgec, which also proves the committed outputs
 still match the installed peers.
 
+Export: every fixture is written back by `edgec export` and the exported
+file is run in TFLM and LiteRT (BUILTIN_REF) on the fixture's inputs: the
+outputs must equal the committed y_tflm / y_litert bit for bit (int8) or
+within the float tolerance (float32; the count of bit-identical ones is
+reported). Each MLPerf Tiny model is exported too: both peers on the
+exported file must give what they give on the original (seeded inputs), and
+`edgec simulate` on the exported int8 file must equal TFLM on it bit for bit
+(float MLPerf models: LiteRT only, as TFLM refuses the originals).
+
 Prints one line per check and exits non-zero if any fails.
 """
 
@@ -93,16 +102,101 @@ def check_model(edgec: str, model: Path, n: int, seed: int, peers: list[tuple[st
     return ok
 
 
+def export(edgec: str, model: Path, work: Path) -> Path:
+    out = work / "exported.tflite"
+    p = subprocess.run([edgec, "export", str(model), "-o", str(out)], capture_output=True, text=True)
+    if p.returncode != 0:
+        raise RuntimeError((p.stderr or p.stdout).strip() or f"exit {p.returncode}")
+    return out
+
+
+def check_exported_fixture(edgec: str, fixture: dict, work: Path, tally: dict) -> bool:
+    """The exported fixture in both peers against the committed outputs."""
+    directory = ROOT / "Tests" / "Fixtures" / fixture["name"]
+    exact = fixture.get("dtype") != "float32"
+    try:
+        data = export(edgec, directory / "model.tflite", work).read_bytes()
+    except RuntimeError as e:
+        print(f"FAIL export {fixture['name']}: edgec export: {e}", flush=True)
+        return False
+    xs = [np.load(directory / spec["file"]) for spec in fixture["inputs"]]
+    ok = True
+    for peer in ["tflm", "litert"]:
+        refs = [np.load(directory / spec[f"{peer}_file"]) for spec in fixture["outputs"]]
+        label = f"export {fixture['name']} ({xs[0].shape[0]} inputs) in {peer}"
+        try:
+            got = oracle.run(peer, data, xs)
+        except Exception as e:  # a peer that refuses the file is the failure we look for
+            print(f"FAIL {label}: {type(e).__name__}: {e}", flush=True)
+            ok = False
+            continue
+        passed = compare(label, got, refs, exact)
+        ok &= passed
+        tally["checks"] += 1
+        tally["passed"] += passed
+        tally["bit_identical"] += all(np.array_equal(g.reshape(r.shape), r) for g, r in zip(got, refs))
+    return ok
+
+
+def check_exported_mlperf(edgec: str, model: Path, n: int, seed: int, work: Path) -> bool:
+    """The exported MLPerf model: both peers agree with themselves on the original,
+    and edgec's simulator on the exported int8 file agrees with TFLM on it."""
+    try:
+        exported = export(edgec, model, work)
+    except RuntimeError as e:
+        print(f"FAIL export {model.name}: edgec export: {e}", flush=True)
+        return False
+    original, data = model.read_bytes(), exported.read_bytes()
+    xs = oracle.draw_inputs(oracle.model_io(original)[0], n, seed)
+    exact = "int8" in model.name
+    ok = True
+    # TFLM refuses the float MLPerf models themselves (kws_float: "hybrid
+    # models are not supported"), so float models are checked in LiteRT only.
+    for peer in ["tflm", "litert"] if exact else ["litert"]:
+        ok &= compare(f"export {model.name} ({n} inputs) in {peer} vs the original in {peer}",
+                      oracle.run(peer, data, xs), oracle.run(peer, original, xs), exact)
+    if exact:
+        names = [o["name"] for o in oracle.model_io(data)[1]]
+        try:
+            got = simulate(edgec, exported, xs, names, work, [])
+            ok &= compare(f"export {model.name} ({n} inputs): edgec simulate vs tflm", got, oracle.run("tflm", data, xs), True)
+        except RuntimeError as e:
+            print(f"FAIL export {model.name}: edgec simulate: {e}", flush=True)
+            ok = False
+    return ok
+
+
+def export_section(edgec: str, n: int, seed: int, work: Path) -> bool:
+    ok = True
+    if SHARED.exists():
+        for name in ["kws", "vww", "resnet8", "ad01"]:
+            for kind in ["int8", "float"]:
+                ok &= check_exported_mlperf(edgec, SHARED / f"{name}_{kind}.tflite", n, seed, work)
+    manifest = ROOT / "Tests" / "Fixtures" / "manifest.json"
+    fixtures = json.loads(manifest.read_text())["fixtures"] if manifest.exists() else []
+    tally = {"checks": 0, "passed": 0, "bit_identical": 0}
+    for fixture in fixtures:
+        ok &= check_exported_fixture(edgec, fixture, work, tally)
+    print(f"export: {len(fixtures)} fixtures exported, {tally['passed']} of {tally['checks']} peer runs passed "
+          f"({tally['bit_identical']} bit-identical to the committed outputs)", flush=True)
+    return ok
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--edgec", required=True, help="path to the edgec binary")
     ap.add_argument("-n", type=int, default=200, help="inputs per int8 model (default 200)")
     ap.add_argument("--float-n", type=int, default=50, help="inputs per float model (default 50)")
     ap.add_argument("--seed", type=int, default=20261127)
+    ap.add_argument("--export-only", action="store_true", help="run only the export section")
     args = ap.parse_args()
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
+        ok &= export_section(args.edgec, 20, args.seed, work)
+        if args.export_only:
+            print("conformance (export):", "all passed" if ok else "FAILURES", flush=True)
+            return 0 if ok else 1
         if SHARED.exists():
             for name in ["kws", "vww", "resnet8", "ad01"]:
                 ok &= check_model(args.edgec, SHARED / f"{name}_int8.tflite", args.n, args.seed,
