@@ -62,6 +62,18 @@ public struct QuantizeInt8: GraphPass {
       var rewritten = op
       rewritten.inputs = op.inputs.map { id in id.map { replacement[$0] ?? $0 } }
       rewritten.outputs = op.outputs.map { replacement[$0] ?? $0 }
+      if op.kind == .concatenation, let output = rewritten.outputs.first {
+        for (position, input) in rewritten.inputs.enumerated() {
+          guard let input, g.tensors[input].type == .int8, let q = g.tensors[input].quantization,
+            let target = g.tensors[output].quantization, q != target
+          else { continue }
+          var requantized = g.tensors[input]
+          (requantized.name, requantized.quantization) = (requantized.name + "_requantized", target)
+          g.tensors.append(requantized)
+          operators.append(Operator(kind: .quantize, inputs: [input], outputs: [g.tensors.count - 1], origin: op.origin ?? index))
+          rewritten.inputs[position] = g.tensors.count - 1
+        }
+      }
       try quantizeConstants(of: rewritten, index: index, in: &g, quantization: quantization, done: &quantizedConstants)
       operators.append(rewritten)
       for output in op.outputs where graph.outputs.contains(output) {
@@ -82,20 +94,27 @@ public struct QuantizeInt8: GraphPass {
     var ties = TensorTies(count: graph.tensors.count)
     var fixed: Set<TensorID> = []
     for op in graph.operators {
-      let inputs = op.inputs.compactMap { $0 }
       switch op.kind {
       case .reshape, .pad, .slice, .maxPool2D, .averagePool2D:
-        if let input = inputs.first, let output = op.outputs.first { ties.join(input, output) }
-      case .concatenation:
-        for input in inputs { if let output = op.outputs.first { ties.join(input, output) } }
+        if let input = op.inputs.first ?? nil, let output = op.outputs.first { ties.join(input, output) }
       case .softmax, .logistic:
         fixed.formUnion(op.outputs)
       default:
         break
       }
     }
+    var groupFixed = Set(fixed.map { ties.root($0) })
+    // CONCATENATION shares its output's quantization with its inputs, except
+    // an input fixed at 1/256 (a LOGISTIC output): that one is requantized
+    // by a QUANTIZE before the concatenation (see `run`), as the converter does.
+    for op in graph.operators where op.kind == .concatenation {
+      guard let output = op.outputs.first else { continue }
+      for case let input? in op.inputs where !groupFixed.contains(ties.root(input)) {
+        ties.join(input, output)
+      }
+      groupFixed = Set(fixed.map { ties.root($0) })
+    }
     var groupRange: [Int: ClosedRange<Float>] = [:]
-    var groupFixed: Set<Int> = []
     for id in activations {
       guard let range = ranges[id] else {
         throw EdgeError(
@@ -104,7 +123,6 @@ public struct QuantizeInt8: GraphPass {
       }
       let root = ties.root(id)
       groupRange[root] = groupRange[root].map { min($0.lowerBound, range.lowerBound)...max($0.upperBound, range.upperBound) } ?? range
-      if fixed.contains(id) { groupFixed.insert(root) }
     }
     // Constants tied to activations (a constant CONCATENATION input) take
     // the group's quantization, not their own range.
