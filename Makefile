@@ -79,7 +79,8 @@ bench: setup release
 ## `make test` does not.
 bench-quality: setup release $(VENV)/.installed-tools
 	mkdir -p out
-	$(PY) tools/ptq_compare.py --edgec $(RELEASE_BIN) --json out/bench-quality.json
+	$(PY) tools/ptq_compare.py --edgec $(RELEASE_BIN) --json out/bench-quality.json \
+	  --calibration-method minmax --calibration-method percentile --calibration-method mse
 
 $(VENV)/.installed-tools: tools/requirements.txt $(VENV)/.installed
 	$(PY) -m pip install -q -r tools/requirements.txt
