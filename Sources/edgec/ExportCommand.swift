@@ -44,10 +44,11 @@ struct ExportCommand: ParsableCommand {
     }
   }
 
-  /// The compression passes the options ask for, in pipeline order. None yet:
-  /// quantization, low rank and int4 plug in here (they are also what
-  /// `compile` runs before its standard passes). `--rounding` is for them:
-  /// passes that simulate the model do it with the chosen arithmetic.
+  /// Compression passes that run after `modelOptions.load()`, in pipeline
+  /// order. The shared compression options (such as --quantize) are applied
+  /// by `load()` itself, so `compile` and `export` see the same graph; passes
+  /// added here (low rank, int4) must be compression passes only — the
+  /// memory passes make forms TFLite cannot hold, and exportTFLite refuses them.
   func compressionPasses() -> PassManager {
     PassManager([])
   }
