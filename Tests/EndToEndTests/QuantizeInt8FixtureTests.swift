@@ -1,5 +1,6 @@
 import EdgeCodegen
 import EdgeCore
+import EdgeImport
 import EdgePasses
 import EdgeReference
 import EdgeTargets
@@ -52,6 +53,38 @@ import Testing
     }
     let sqnr = noise == 0 ? 200 : 10 * log10(signal / noise)
     #expect(sqnr > (Self.networkFloors[fixture.name] ?? Self.operatorFloor), "\(fixture.name): \(sqnr) dB")
+  }
+
+  /// A CNN whose weights are float16 constants behind DEQUANTIZE
+  /// (tools/make_float16_fixture.py): the four DEQUANTIZEs fold, the rest
+  /// quantizes and compiles, and the int8 outputs stay within the measured
+  /// SQNR (less 1 dB) of LiteRT's float outputs.
+  @Test func float16WeightsQuantize() throws {
+    let directory = Fixture.root.appendingPathComponent("ptq_float16_cnn")
+    let imported = try loadModel(path: directory.appendingPathComponent("model.tflite").path)
+    #expect(imported.operators.filter { $0.kind == .dequantize }.count == 4)
+    let graph = try QuantizeInt8.prepare(imported)
+    #expect(graph.operators.map(\.kind) == [.conv2D, .depthwiseConv2D, .mean, .fullyConnected, .softmax])
+    let read = { (name: String) throws -> TensorValue in
+      let path = directory.appendingPathComponent(name).path
+      return try NumpyFile.decode([UInt8](try #require(FileManager.default.contents(atPath: path))), name: path)
+    }
+    let samples = try calibrationSamples([try read("x.npy")], graph: graph)
+    let calibration = try calibrate(graph, samples: samples)
+    let (quantized, _) = try PassManager([QuantizeInt8(ranges: calibration.ranges(.minmax))]).run(graph)
+    _ = try compile(quantized, for: try TargetCatalog().load("host"), options: CompileOptions(measureCode: false))
+    let interpreter = try ReferenceInterpreter(graph: try PassManager.standard.run(quantized).graph)
+    let expected = try read("y_litert.npy")
+    var signal = 0.0, noise = 0.0
+    for (k, sample) in samples.enumerated() {
+      let output = try interpreter.run(sample)[0]
+      for (a, b) in zip(output.doubles, row(expected, k, shape: output.shape).doubles) {
+        signal += b * b
+        noise += (a - b) * (a - b)
+      }
+    }
+    let sqnr = 10 * log10(signal / noise)
+    #expect(sqnr > 46.3, "\(sqnr) dB")  // measured 47.38
   }
 
   /// The fixture's [N, *input_shape] batches as N samples.
