@@ -42,6 +42,12 @@ struct CompileCommand: ParsableCommand {
   @Flag(help: "Skip compiling the generated code with the target's compiler to measure its size.")
   var noMeasureCode = false
 
+  func validate() throws {
+    if modelOptions.quantize != nil && !moreModels.isEmpty {
+      throw ValidationError("--quantize calibrates one model; quantize each model on its own (or export them) before compiling several together")
+    }
+  }
+
   func run() throws {
     try reportingErrors {
       let chip = try TargetCatalog().load(target)
