@@ -27,6 +27,7 @@ float MLPerf Tiny model.
 from __future__ import annotations
 
 import argparse
+import time
 import json
 import os
 import subprocess
@@ -257,6 +258,25 @@ def markdown(rows: list[dict], methods: list[str]) -> str:
     return "\n".join(lines)
 
 
+def ptq_time(edgec: "Edgec", work: Path) -> dict | None:
+    """Issue 5's speed target: `edgec compile vww_float --quantize int8` with
+    500 calibration samples, wall-clock seconds on this machine (printed,
+    never asserted)."""
+    model = SHARED_MODELS / "vww_float.tflite"
+    if not model.exists() or not edgec.available:
+        return None
+    calibration = work / "vww_calibration_500.npy"
+    np.save(calibration, draw(MLPERF_INPUTS["vww"], 500, seed="vww/ptq-time"))
+    start = time.perf_counter()
+    run = subprocess.run([edgec.binary, "compile", str(model), "--quantize", "int8", "--calibration", str(calibration),
+                          "--target", "stm32f746", "--no-measure-code", "-o", str(work / "vww_ptq")],
+                         capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if run.returncode != 0:
+        return {"error": run.stderr.strip()[-300:]}
+    return {"model": "vww_float", "samples": 500, "seconds": round(seconds, 1)}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--edgec", help="the edgec binary (without it, only the converter is measured)")
@@ -287,7 +307,13 @@ def main() -> int:
         for case in cases:
             print(f"ptq_compare: {case['model']}", file=sys.stderr, flush=True)
             rows.append(measure(case, edgec, Path(tmp)))
+        timing = ptq_time(edgec, Path(tmp)) if edgec is not None else None
     print(markdown(rows, args.calibration_method))
+    if timing and "error" not in timing:
+        print(f"\nPTQ time: edgec compile vww_float --quantize int8 with {timing['samples']} calibration samples: "
+              f"{timing['seconds']} s (target stm32f746, code size not measured; wall clock on this machine)")
+    elif timing:
+        print(f"\nPTQ time: edgec failed: {timing['error']}")
     if args.json:
         # A bit-exact int8 output has infinite SQNR; strict JSON has no Infinity.
         finite = json.loads(json.dumps(rows), parse_constant=lambda c: None if c != "Infinity" else "inf")
