@@ -166,6 +166,38 @@ def check_exported_mlperf(edgec: str, model: Path, n: int, seed: int, work: Path
     return ok
 
 
+QUANTIZED_EXPORTS = ["net_dscnn_f32", "net_resnet_f32", "net_autoencoder_f32"]
+
+
+def check_quantized_export(edgec: str, model: Path, label: str, xs: list[np.ndarray], work: Path) -> bool:
+    """A float model quantized by edgec (calibrated on `xs`) and exported:
+    TFLM and LiteRT on the exported file give what `edgec simulate
+    --quantize` gives on `xs`, bit for bit (LiteRT with --rounding litert)."""
+    if len(xs) != 1:
+        return True
+    x = work / "calibration.npy"
+    np.save(x, xs[0])
+    ptq = ["--quantize", "int8", "--calibration", str(x)]
+    out = work / "quantized.tflite"
+    p = subprocess.run([edgec, "export", str(model), "-o", str(out)] + ptq, capture_output=True, text=True)
+    if p.returncode != 0:
+        print(f"FAIL quantized export {label}: {(p.stderr or p.stdout).strip()}", flush=True)
+        return False
+    names = [o["name"] for o in oracle.model_io(out.read_bytes())[1]]
+    ok = True
+    for peer, rounding in [("tflm", "tflm"), ("litert", "litert")]:
+        try:
+            got = simulate(edgec, model, xs, names, work, ptq + ["--rounding", rounding])
+            ref = oracle.run(peer, out.read_bytes(), xs)
+        except Exception as e:
+            print(f"FAIL quantized export {label} in {peer}: {type(e).__name__}: {e}", flush=True)
+            ok = False
+            continue
+        ok &= compare(f"quantized export {label} ({xs[0].shape[0]} inputs) in {peer} vs edgec simulate --quantize",
+                      got, ref, True)
+    return ok
+
+
 def export_section(edgec: str, n: int, seed: int, work: Path) -> bool:
     ok = True
     if SHARED.exists():
@@ -179,6 +211,16 @@ def export_section(edgec: str, n: int, seed: int, work: Path) -> bool:
         ok &= check_exported_fixture(edgec, fixture, work, tally)
     print(f"export: {len(fixtures)} fixtures exported, {tally['passed']} of {tally['checks']} peer runs passed "
           f"({tally['bit_identical']} bit-identical to the committed outputs)", flush=True)
+    for fixture in fixtures:
+        if fixture["name"] in QUANTIZED_EXPORTS:
+            directory = ROOT / "Tests" / "Fixtures" / fixture["name"]
+            xs = [np.load(directory / spec["file"]) for spec in fixture["inputs"]]
+            ok &= check_quantized_export(edgec, directory / "model.tflite", fixture["name"], xs, work)
+    if SHARED.exists():
+        for name in ["kws", "vww", "resnet8", "ad01"]:
+            model = SHARED / f"{name}_float.tflite"
+            xs = oracle.draw_inputs(oracle.model_io(model.read_bytes())[0], n, seed)
+            ok &= check_quantized_export(edgec, model, model.name, xs, work)
     return ok
 
 
