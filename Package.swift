@@ -15,7 +15,12 @@ let package = Package(
   targets: [
     .target(name: "EdgeCore"),
     .target(name: "EdgeImport", dependencies: ["EdgeCore"]),
-    .target(name: "EdgePasses", dependencies: ["EdgeCore"]),
+    // LAPACKE for the low-rank pass's SVD. On Debian liblapacke must be
+    // linked explicitly: the module map's `link` alone does not reach the link.
+    .systemLibrary(name: "CLapacke", path: "Sources/CLapacke"),
+    .target(
+      name: "EdgePasses", dependencies: ["EdgeCore", "CLapacke"],
+      linkerSettings: [.linkedLibrary("lapacke"), .linkedLibrary("openblas")]),
     .target(name: "EdgePlan", dependencies: ["EdgeCore"]),
     .target(name: "EdgeReference", dependencies: ["EdgeCore"]),
     .target(name: "EdgeTargets", dependencies: ["EdgeCore"]),

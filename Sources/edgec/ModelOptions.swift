@@ -39,13 +39,21 @@ struct ModelOptions: ParsableArguments {
       valueName: "minmax|percentile[=P]|mse"))
   var calibrationMethod: CalibrationMethodOption = .init(method: .minmax)
 
+  @Option(
+    help: ArgumentHelp(
+      "Factor float FULLY_CONNECTED and CONV_2D weights by SVD where it saves bytes: energy=E keeps the smallest rank per layer holding that share of the squared singular values, rank=N a fixed rank. Runs before --quantize, so calibration sees the factored model.",
+      valueName: "energy=E|rank=N"))
+  var lowRank: LowRankOption?
+
   /// The model as every command sees it: imported, then compressed when
-  /// --quantize asks (calibrating on the way, with progress on stderr). The
+  /// --low-rank and --quantize ask, in that order (calibrating on the way,
+  /// with progress on stderr). The
   /// compression runs here, before `compile` and its standard passes, so
   /// compile, simulate (whose --check then runs the reference on the
   /// quantized graph), run, plan, inspect and export all get the same graph.
   func load() throws -> Graph {
-    let graph = try loadModel(path: model)
+    var graph = try loadModel(path: model)
+    if let lowRank { graph = try lowRank.apply(to: graph) }
     guard let quantize else {
       if !calibration.isEmpty { throw EdgeError(.invalidInput, "--calibration is only used with --quantize int8") }
       return graph
