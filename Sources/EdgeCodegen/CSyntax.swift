@@ -43,9 +43,10 @@ enum CSyntax {
 
   /// Values of a constant tensor's bytes as C literals of its element type.
   static func elements(of tensor: Tensor, bytes: [UInt8]) -> [String] {
-    let value = TensorValue(type: tensor.type, shape: Shape([bytes.count / tensor.type.byteSize]), bytes: bytes)
-    switch tensor.type {
-    case .int8: return value.elements(as: Int8.self).map { String($0) }
+    let type = tensor.type == .int4 ? DataType.int8 : tensor.type  // int4: its packed bytes as int8_t
+    let value = TensorValue(type: type, shape: Shape([bytes.count / type.byteSize]), bytes: bytes)
+    switch type {
+    case .int8, .int4: return value.elements(as: Int8.self).map { String($0) }
     case .uint8, .bool: return bytes.map { String($0) }
     case .int16: return value.elements(as: Int16.self).map { String($0) }
     case .int32: return value.elements(as: Int32.self).map { int($0) }

@@ -90,14 +90,14 @@ struct ModelEmitter {
 
   func weightDeclaration(_ id: TensorID) -> String {
     let tensor = graph.tensors[id]
-    return "extern const \(tensor.type.cType) \(name)_t\(id)[\(tensor.elementCount)];"
+    return "extern const \(tensor.type.cType) \(name)_t\(id)[\(tensor.byteSize / tensor.type.byteSize)];"
   }
 
   func weightDefinition(_ id: TensorID) -> String {
     let tensor = graph.tensors[id]
     let values = CSyntax.elements(of: tensor, bytes: tensor.data ?? [])
     return CSyntax.comment("'\(tensor.name)' \(tensor.type.rawValue) \(tensor.shape)") + "\n"
-      + "const \(tensor.type.cType) \(name)_t\(id)[\(tensor.elementCount)] EDGEC_ALIGNED(16) = {\n"
+      + "const \(tensor.type.cType) \(name)_t\(id)[\(tensor.byteSize / tensor.type.byteSize)] EDGEC_ALIGNED(16) = {\n"
       + CSyntax.list(values, perLine: tensor.type == .float32 ? 6 : 16) + "\n};"
   }
 

@@ -29,5 +29,5 @@ public struct Tensor: Hashable, Sendable {
 
   public var isConstant: Bool { data != nil }
   public var elementCount: Int { shape.elementCount }
-  public var byteSize: Int { shape.elementCount * type.byteSize }
+  public var byteSize: Int { type.byteCount(elements: shape.elementCount) }
 }

@@ -7,7 +7,7 @@ public struct TensorValue: Hashable, Sendable {
   public var bytes: [UInt8]
 
   public init(type: DataType, shape: Shape, bytes: [UInt8]) {
-    precondition(bytes.count == shape.elementCount * type.byteSize, "byte count does not match shape")
+    precondition(bytes.count == type.byteCount(elements: shape.elementCount), "byte count does not match shape")
     self.type = type
     self.shape = shape
     self.bytes = bytes
@@ -15,7 +15,7 @@ public struct TensorValue: Hashable, Sendable {
 
   /// A zero-filled value.
   public init(zerosOf type: DataType, shape: Shape) {
-    self.init(type: type, shape: shape, bytes: [UInt8](repeating: 0, count: shape.elementCount * type.byteSize))
+    self.init(type: type, shape: shape, bytes: [UInt8](repeating: 0, count: type.byteCount(elements: shape.elementCount)))
   }
 
   public init<T: FixedWidthInteger>(_ elements: [T], type: DataType, shape: Shape) {
@@ -52,6 +52,7 @@ public struct TensorValue: Hashable, Sendable {
   public var doubles: [Double] {
     switch type {
     case .int8: return elements(as: Int8.self).map(Double.init)
+    case .int4: return unpackedInt4().map(Double.init)
     case .uint8, .bool: return bytes.map(Double.init)
     case .int16: return elements(as: Int16.self).map(Double.init)
     case .int32: return elements(as: Int32.self).map(Double.init)
@@ -60,6 +61,35 @@ public struct TensorValue: Hashable, Sendable {
     case .float16: return elements(as: UInt16.self).map { Double(Float16Bits($0)) }
     }
   }
+}
+
+extension TensorValue {
+  /// The int4 elements sign-extended to Int8, as TFLM's UnpackDenseInt4IntoInt8
+  /// reads them: element 2i is byte i's low nibble, 2i + 1 its high nibble.
+  public func unpackedInt4() -> [Int8] {
+    precondition(type == .int4)
+    return unpackInt4(bytes, count: elementCount)
+  }
+}
+
+/// `count` signed 4-bit values from `packed`, low nibble first.
+public func unpackInt4(_ packed: [UInt8], count: Int) -> [Int8] {
+  (0..<count).map { i in
+    let byte = i / 2 < packed.count ? packed[i / 2] : 0
+    let nibble = i % 2 == 0 ? byte & 0x0f : byte >> 4
+    return Int8(bitPattern: nibble << 4) >> 4
+  }
+}
+
+/// Packs signed values in -8...7 two to a byte, low nibble first; an odd
+/// count leaves the last high nibble zero (TFLite's layout).
+public func packInt4(_ values: [Int8]) -> [UInt8] {
+  var packed = [UInt8](repeating: 0, count: (values.count + 1) / 2)
+  for (i, v) in values.enumerated() {
+    let nibble = UInt8(bitPattern: v) & 0x0f
+    packed[i / 2] |= i % 2 == 0 ? nibble : nibble << 4
+  }
+  return packed
 }
 
 /// IEEE 754 binary16 decoding without relying on the platform's Float16.

@@ -48,6 +48,7 @@ private func verifyTensors(_ graph: Graph) throws {
       }
       bytes = product
     }
+    if tensor.type == .int4 { bytes = tensor.type.byteCount(elements: bytes) }  // two elements a byte
     if let data = tensor.data, data.count != bytes {
       throw tensorError(
         graph, id,

@@ -105,7 +105,8 @@ extension OperatorVerifier {
     if t == .float32 && filter.type == .int8 {
       try channelQuantization(filter, axis: channelAxis, channels: channels)
     } else {
-      try type(filter, [t])
+      // int8 activations take int4 weights too (TFLite's INT4, unpacked by the kernel).
+      try type(filter, t == .int8 ? [.int8, .int4] : [t])
     }
     try sameType(input, output)
     if let bias {

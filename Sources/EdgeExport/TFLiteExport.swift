@@ -113,6 +113,7 @@ func tensorTypeCode(_ type: DataType) -> Int8 {
   case .bool: return 6
   case .int16: return 7
   case .int8: return 9
+  case .int4: return 17
   }
 }
 

@@ -123,6 +123,7 @@ enum TensorTypeCode {
     case 4: return .int64
     case 6: return .bool
     case 7: return .int16
+    case 17: return .int4
     case 9: return .int8
     default: return nil
     }

@@ -88,7 +88,7 @@ struct TensorMapper {
       }
       total = product
     }
-    return total
+    return type == .int4 ? type.byteCount(elements: total) : total  // INT4: two elements a byte
   }
 
   private func quantization(of tensor: TensorTable, label: String) throws -> Quantization? {

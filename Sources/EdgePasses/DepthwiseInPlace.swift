@@ -56,7 +56,9 @@ public struct DepthwiseInPlace: GraphPass {
       options.depthMultiplier == 1, op.outputs.count == 1, let input = op.inputs.first ?? nil,
       graph.isPerTensorInt8(input), graph.isPerTensorInt8(op.outputs[0]),
       !graph.tensors[input].isConstant, !graph.tensors[input].isVariable, !graph.isGraphOutput(input),
-      consumers.indices.contains(input), consumers[input] == [index]
+      consumers.indices.contains(input), consumers[input] == [index],
+      // int4 weights have no in-place kernel.
+      op.inputs.count < 2 || op.inputs[1].map({ graph.tensors[$0].type != .int4 }) ?? true
     else { return false }
     let inDims = graph.tensors[input].shape.dims
     let outDims = graph.tensors[op.outputs[0]].shape.dims

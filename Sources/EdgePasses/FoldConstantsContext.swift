@@ -83,6 +83,7 @@ extension TensorValue {
     case .int16: return elements(as: Int16.self).map(Int64.init)
     case .int32: return elements(as: Int32.self).map(Int64.init)
     case .int64: return elements(as: Int64.self)
+    case .int4: return unpackedInt4().map(Int64.init)
     case .float32, .float16: return nil
     }
   }
@@ -96,6 +97,9 @@ extension TensorValue {
     case .bool: self.init(values.map { UInt8($0 != 0 ? 1 : 0) }, type: type, shape: shape)
     case .int16: self.init(values.map { Int16(truncatingIfNeeded: $0) }, type: type, shape: shape)
     case .int32: self.init(values.map { Int32(truncatingIfNeeded: $0) }, type: type, shape: shape)
+    case .int4:
+      let packed = packInt4(values.map { Int8(truncatingIfNeeded: $0) })
+      self.init(type: .int4, shape: shape, bytes: packed)
     case .int64, .float32, .float16: self.init(values, type: .int64, shape: shape)
     }
   }

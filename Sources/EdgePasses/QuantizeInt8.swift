@@ -24,8 +24,17 @@ public struct QuantizeInt8: GraphPass {
   public var name: String { "quantize-int8" }
   /// Float range of every float32 run-time tensor, by id in the graph.
   public var ranges: [TensorID: ClosedRange<Float>]
+  /// The width of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED weights:
+  /// int4 halves their flash (per-channel symmetric, [−7, 7], packed two a
+  /// byte); activations stay int8 either way.
+  public var weights: WeightWidth
 
-  public init(ranges: [TensorID: ClosedRange<Float>]) { self.ranges = ranges }
+  public enum WeightWidth: String, Sendable, CaseIterable { case int8, int4 }
+
+  public init(ranges: [TensorID: ClosedRange<Float>], weights: WeightWidth = .int8) {
+    self.ranges = ranges
+    self.weights = weights
+  }
 
   public func run(on graph: Graph) throws -> (graph: Graph, rewrites: Int) {
     if let bad = graph.operators.firstIndex(where: { $0.kind == .quantize || $0.kind == .dequantize }) {

@@ -28,8 +28,16 @@ extension QuantizeInt8 {
         guard tensor.shape.rank > axis else {
           throw failure(graph, index, op, "weights \(graph.describe(tensor: id)) \(tensor.shape) have no axis \(axis)")
         }
-        let (q, int8) = Int8Parameters.weights(values, shape: tensor.shape, axis: axis)
-        store(int8, type: .int8, quantization: q, at: id, in: &graph)
+        switch weights {
+        case .int8:
+          let (q, int8) = Int8Parameters.weights(values, shape: tensor.shape, axis: axis)
+          store(int8, type: .int8, quantization: q, at: id, in: &graph)
+        case .int4:
+          let (q, int4) = Int8Parameters.weights(values, shape: tensor.shape, axis: axis, limit: 7)
+          graph.tensors[id].type = .int4
+          graph.tensors[id].quantization = q
+          graph.tensors[id].data = packInt4(int4)
+        }
       } else if weightAxis != nil, position == 2 {
         guard let input = op.inputs.first ?? nil, let inputQ = graph.tensors[input].quantization,
           let weights = op.inputs[1], let weightsQ = graph.tensors[weights].quantization

@@ -17,8 +17,9 @@ public enum Int8Parameters {
   public static let probability = Quantization(scale: 1.0 / 256, zeroPoint: -128)
 
   /// Per-channel symmetric int8 weights along `axis`: scale = max|w| / 127,
-  /// zero point 0, values round(w / scale) in [−127, 127].
-  public static func weights(_ values: [Float], shape: Shape, axis: Int) -> (Quantization, [Int8]) {
+  /// zero point 0, values round(w / scale) in [−127, 127]; with `limit` 7,
+  /// the int4 weights (scale = max|w| / 7, values in [−7, 7]).
+  public static func weights(_ values: [Float], shape: Shape, axis: Int, limit: Float = 127) -> (Quantization, [Int8]) {
     let channels = shape.dims[axis]
     let inner = shape.dims[(axis + 1)...].reduce(1, *)
     var maxima = [Float](repeating: 0, count: channels)
@@ -27,10 +28,10 @@ public enum Int8Parameters {
       maxima[c] = Swift.max(maxima[c], abs(v))
     }
     // An all-zero channel keeps scale 1 (any scale represents it exactly).
-    let scales = maxima.map { $0 > 0 ? $0 / 127 : 1 }
+    let scales = maxima.map { $0 > 0 ? $0 / limit : 1 }
     let quantized = values.enumerated().map { i, v -> Int8 in
       let q = (v / scales[(i / inner) % channels]).rounded(.toNearestOrAwayFromZero)
-      return Int8(Swift.min(Swift.max(q, -127), 127))
+      return Int8(Swift.min(Swift.max(q, -limit), limit))
     }
     return (Quantization(scales: scales, zeroPoints: Array(repeating: 0, count: channels), axis: axis), quantized)
   }

@@ -104,5 +104,6 @@ func byteCount(of id: TensorID, in graph: Graph) throws -> Int {
     }
     bytes = product
   }
-  return bytes
+  // int4 (byteSize 1) packs two elements a byte.
+  return tensor.type == .int4 ? tensor.type.byteCount(elements: bytes) : bytes
 }

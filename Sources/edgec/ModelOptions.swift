@@ -45,6 +45,12 @@ struct ModelOptions: ParsableArguments {
       valueName: "energy=E|rank=N"))
   var lowRank: LowRankOption?
 
+  @Option(
+    help: ArgumentHelp(
+      "Width of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED weights with --quantize: int8 (default) or int4 (per-channel symmetric in [-7, 7], two a byte: half the weight flash, less accuracy; activations stay int8).",
+      valueName: "int8|int4"))
+  var weights: QuantizeInt8.WeightWidth = .int8
+
   /// The model as every command sees it: imported, then compressed when
   /// --low-rank and --quantize ask, in that order (calibrating on the way,
   /// with progress on stderr). The
@@ -56,6 +62,7 @@ struct ModelOptions: ParsableArguments {
     if let lowRank { graph = try lowRank.apply(to: graph) }
     guard let quantize else {
       if !calibration.isEmpty { throw EdgeError(.invalidInput, "--calibration is only used with --quantize int8") }
+      if weights != .int8 { throw EdgeError(.invalidInput, "--weights \(weights.rawValue) needs --quantize int8 (it picks the weight width of the quantized model)") }
       return graph
     }
     switch quantize {
@@ -73,7 +80,7 @@ struct ModelOptions: ParsableArguments {
     let progress = CalibrationProgress()
     let calibrated = try calibrate(
       graph, samples: samples, options: LoweringOptions(rounding: rounding), progress: progress.report)
-    let pass = QuantizeInt8(ranges: calibrated.ranges(calibrationMethod.method))
+    let pass = QuantizeInt8(ranges: calibrated.ranges(calibrationMethod.method), weights: weights)
     return try PassManager([pass]).run(graph).graph
   }
 }
@@ -101,3 +108,4 @@ struct CalibrationMethodOption: ExpressibleByArgument {
 }
 
 extension Rounding: ExpressibleByArgument {}
+extension QuantizeInt8.WeightWidth: ExpressibleByArgument {}

@@ -87,6 +87,11 @@ typedef struct {
 void edgec_conv2d_s8(const edgec_conv2d_s8_params *p, const int8_t *input, const int8_t *filter,
                      const int32_t *bias, int8_t *output, void *scratch, int32_t scratch_bytes);
 
+/* The same with packed int4 weights (TFLite INT4: two a byte, low nibble
+ * first): bit-exact with edgec_conv2d_s8 on the unpacked weights. */
+void edgec_conv2d_s8w4(const edgec_conv2d_s8_params *p, const int8_t *input, const int8_t *filter,
+                       const int32_t *bias, int8_t *output, void *scratch, int32_t scratch_bytes);
+
 /* A residual ADD fused into a CONV_2D: TFLM's int8 ADD (the same arithmetic
  * as edgec_add_s8, edgec/residual.h) with input1 = the convolution's int8
  * output and input2 = the skip tensor, which has the output's shape. The
@@ -171,6 +176,11 @@ typedef struct {
 void edgec_depthwise_conv2d_s8(const edgec_depthwise_conv2d_s8_params *p, const int8_t *input,
                                const int8_t *filter, const int32_t *bias, int8_t *output);
 
+/* The same with packed int4 weights: bit-exact with edgec_depthwise_conv2d_s8
+ * on the unpacked weights. */
+void edgec_depthwise_conv2d_s8w4(const edgec_depthwise_conv2d_s8_params *p, const int8_t *input,
+                                 const int8_t *filter, const int32_t *bias, int8_t *output);
+
 /* The same operator with depth_multiplier 1, computed channel by channel
  * through `plane` (input.h * input.w bytes of working memory, apart from
  * both tensors), so that `output` may be `input` itself: the output then
@@ -215,6 +225,12 @@ typedef struct {
 void edgec_fully_connected_s8(const edgec_fully_connected_s8_params *p, const int8_t *input,
                               const int8_t *filter, const int32_t *bias, int8_t *output,
                               void *scratch, int32_t scratch_bytes);
+
+/* The same with packed int4 weights: bit-exact with edgec_fully_connected_s8
+ * on the unpacked weights, in both rounding modes. */
+void edgec_fully_connected_s8w4(const edgec_fully_connected_s8_params *p, const int8_t *input,
+                                const int8_t *filter, const int32_t *bias, int8_t *output,
+                                void *scratch, int32_t scratch_bytes);
 
 typedef struct {
   int32_t batches, accum_depth, output_depth;

@@ -48,8 +48,11 @@ func lowerConv2D(_ context: OpContext) throws -> LoweredOp {
     let kernel = Conv2DS8Kernel(
       input: inDims, filter: filterDims, output: outDims, window: window,
       inputOffset: q.inputOffset, outputOffset: q.outputOffset, actMin: q.actMin, actMax: q.actMax,
-      multipliers: q.multipliers, shifts: q.shifts)
+      multipliers: q.multipliers, shifts: q.shifts, packedInt4: filter.type == .int4)
     if let residual = options.residual {
+      guard filter.type != .int4 else {
+        throw context.error(.unsupported, "a residual ADD fused into a CONV_2D with int4 weights '\(filter.name)' has no kernel; the fusion pass should have left it apart")
+      }
       return try lowerResidualAdd(context, conv: kernel, convOutput: output, residual: residual)
     }
     return context.kernel(kernel, inputs: tensors)
@@ -72,9 +75,12 @@ struct Conv2DS8Kernel: PreparedKernel {
   var inputOffset: Int32, outputOffset: Int32
   var actMin: Int32, actMax: Int32
   var multipliers: [Int32], shifts: [Int32]
+  /// int4 weights, packed two a byte in flash: the `_s8w4` C kernel unpacks
+  /// them as it reads; the arithmetic is this kernel's on the unpacked values.
+  var packedInt4 = false
 
   var takesScratch: Bool { true }
-  var cFunction: String { "edgec_conv2d_s8" }
+  var cFunction: String { packedInt4 ? "edgec_conv2d_s8w4" : "edgec_conv2d_s8" }
   var cParamsType: String { "edgec_conv2d_s8_params" }
   var cFields: [NamedKernelField] {
     [NamedKernelField("input", input.field), NamedKernelField("filter", filter.field), NamedKernelField("output", output.field)]
@@ -89,7 +95,7 @@ struct Conv2DS8Kernel: PreparedKernel {
   func run(inputs: [TensorValue?], outputs: inout [TensorValue]) {
     guard inputs.count >= 2, let inputValue = inputs[0], let filterValue = inputs[1], !outputs.isEmpty else { return }
     let x = inputValue.windowKernelElements(as: Int8.self)
-    let w = filterValue.windowKernelElements(as: Int8.self)
+    let w = filterValue.kernelWeights()
     let bias = inputs.count > 2 ? inputs[2]?.windowKernelElements(as: Int32.self) : nil
     var y = [Int8](repeating: 0, count: output.elementCount)
     let perGroup = output.c / max(input.c / filter.c, 1)

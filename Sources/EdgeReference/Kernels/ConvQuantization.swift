@@ -31,8 +31,8 @@ extension OpContext {
     let name = op.kind.name
     switch (input.type, output.type) {
     case (.int8, .int8):
-      if let filter, filter.type != .int8 {
-        throw error(.unsupported, "\(name) with int8 activations and \(filter.type.rawValue) weights '\(filter.name)' is not supported (edgec runs int8 weights)")
+      if let filter, filter.type != .int8, filter.type != .int4 || !Self.int4Operators.contains(op.kind) {
+        throw error(.unsupported, "\(name) with int8 activations and \(filter.type.rawValue) weights '\(filter.name)' is not supported (edgec runs int8 weights, and int4 in CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED)")
       }
       if let bias, bias.type != .int32 {
         throw error(.unsupported, "\(name) int8 bias '\(bias.name)' must be int32, it is \(bias.type.rawValue)")

@@ -41,8 +41,11 @@ func lowerDepthwiseConv2D(_ context: OpContext) throws -> LoweredOp {
     let kernel = DepthwiseConv2DS8Kernel(
       input: inDims, filter: filterDims, output: outDims, window: window, depthMultiplier: depthMultiplier,
       inputOffset: q.inputOffset, outputOffset: q.outputOffset, actMin: q.actMin, actMax: q.actMax,
-      multipliers: q.multipliers, shifts: q.shifts)
+      multipliers: q.multipliers, shifts: q.shifts, packedInt4: filter.type == .int4)
     if options.inPlace {
+      guard filter.type != .int4 else {
+        throw context.error(.unsupported, "in-place DEPTHWISE_CONV_2D with int4 weights '\(filter.name)' has no kernel; the in-place pass should have left it alone")
+      }
       guard depthMultiplier == 1, try context.output(1).elementCount == inDims.h * inDims.w else {
         throw context.error(.invalidGraph, "computed in place, it needs depth_multiplier 1 and an [H·W] plane as its second output")
       }
@@ -65,8 +68,11 @@ struct DepthwiseConv2DS8Kernel: PreparedKernel {
   var inputOffset: Int32, outputOffset: Int32
   var actMin: Int32, actMax: Int32
   var multipliers: [Int32], shifts: [Int32]
+  /// int4 weights, packed two a byte in flash: the `_s8w4` C kernel unpacks
+  /// them as it reads; the arithmetic is this kernel's on the unpacked values.
+  var packedInt4 = false
 
-  var cFunction: String { "edgec_depthwise_conv2d_s8" }
+  var cFunction: String { packedInt4 ? "edgec_depthwise_conv2d_s8w4" : "edgec_depthwise_conv2d_s8" }
   var cParamsType: String { "edgec_depthwise_conv2d_s8_params" }
   var cFields: [NamedKernelField] {
     [NamedKernelField("input", input.field), NamedKernelField("filter", filter.field), NamedKernelField("output", output.field)]
@@ -82,7 +88,7 @@ struct DepthwiseConv2DS8Kernel: PreparedKernel {
   func run(inputs: [TensorValue?], outputs: inout [TensorValue]) {
     guard inputs.count >= 2, let inputValue = inputs[0], let filterValue = inputs[1], !outputs.isEmpty else { return }
     let x = inputValue.windowKernelElements(as: Int8.self)
-    let w = filterValue.windowKernelElements(as: Int8.self)
+    let w = filterValue.kernelWeights()
     let bias = inputs.count > 2 ? inputs[2]?.windowKernelElements(as: Int32.self) : nil
     var y = [Int8](repeating: 0, count: output.elementCount)
     x.withUnsafeBufferPointer { x in

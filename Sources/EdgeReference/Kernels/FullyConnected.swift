@@ -68,7 +68,7 @@ func lowerFullyConnected(_ context: OpContext) throws -> LoweredOp {
       outputOffset: try context.int8ZeroPoint(output),
       actMin: range.min, actMax: range.max, perChannel: perChannel,
       multipliers: multipliers.map(\.multiplier), shifts: multipliers.map(\.shift),
-      realScales: context.options.rounding == .litert ? realScales : [])
+      realScales: context.options.rounding == .litert ? realScales : [], packedInt4: filter.type == .int4)
     return context.kernel(kernel, inputs: tensors)
   }
 }
@@ -81,9 +81,12 @@ struct FullyConnectedS8Kernel: PreparedKernel {
   var multipliers: [Int32], shifts: [Int32]
   /// LiteRT's double-precision scales; non-empty selects EDGEC_ROUND_SINGLE.
   var realScales: [Double]
+  /// int4 weights, packed two a byte in flash: the `_s8w4` C kernel unpacks
+  /// them as it reads; the arithmetic is this kernel's on the unpacked values.
+  var packedInt4 = false
 
   var takesScratch: Bool { true }
-  var cFunction: String { "edgec_fully_connected_s8" }
+  var cFunction: String { packedInt4 ? "edgec_fully_connected_s8w4" : "edgec_fully_connected_s8" }
   var cParamsType: String { "edgec_fully_connected_s8_params" }
   var cFields: [NamedKernelField] {
     [
@@ -109,7 +112,7 @@ struct FullyConnectedS8Kernel: PreparedKernel {
   func run(inputs: [TensorValue?], outputs: inout [TensorValue]) {
     guard inputs.count >= 2, let inputValue = inputs[0], let filterValue = inputs[1], !outputs.isEmpty else { return }
     let x = inputValue.windowKernelElements(as: Int8.self)
-    let w = filterValue.windowKernelElements(as: Int8.self)
+    let w = filterValue.kernelWeights()
     let bias = inputs.count > 2 ? inputs[2]?.windowKernelElements(as: Int32.self) : nil
     var y = [Int8](repeating: 0, count: batches * outputDepth)
     x.withUnsafeBufferPointer { x in
