@@ -167,17 +167,21 @@ def check_exported_mlperf(edgec: str, model: Path, n: int, seed: int, work: Path
 
 
 QUANTIZED_EXPORTS = ["net_dscnn_f32", "net_resnet_f32", "net_autoencoder_f32"]
+INT4_EXPORTS = ["net_dscnn_f32", "net_resnet_f32", "net_autoencoder_f32"]
 
 
-def check_quantized_export(edgec: str, model: Path, label: str, xs: list[np.ndarray], work: Path) -> bool:
-    """A float model quantized by edgec (calibrated on `xs`) and exported:
-    TFLM and LiteRT on the exported file give what `edgec simulate
-    --quantize` gives on `xs`, bit for bit (LiteRT with --rounding litert)."""
+def check_quantized_export(edgec: str, model: Path, label: str, xs: list[np.ndarray], work: Path,
+                           weights: str = "int8") -> bool:
+    """A float model quantized by edgec (calibrated on `xs`, weights of
+    width `weights`) and exported: TFLM and LiteRT on the exported file give
+    what `edgec simulate --quantize` gives on `xs`, bit for bit (LiteRT with
+    --rounding litert)."""
     if len(xs) != 1:
         return True
     x = work / "calibration.npy"
     np.save(x, xs[0])
-    ptq = ["--quantize", "int8", "--calibration", str(x)]
+    ptq = ["--quantize", "int8", "--calibration", str(x)] + (["--weights", weights] if weights != "int8" else [])
+    label += f" --weights {weights}" if weights != "int8" else ""
     out = work / "quantized.tflite"
     p = subprocess.run([edgec, "export", str(model), "-o", str(out)] + ptq, capture_output=True, text=True)
     if p.returncode != 0:
@@ -216,6 +220,10 @@ def export_section(edgec: str, n: int, seed: int, work: Path) -> bool:
             directory = ROOT / "Tests" / "Fixtures" / fixture["name"]
             xs = [np.load(directory / spec["file"]) for spec in fixture["inputs"]]
             ok &= check_quantized_export(edgec, directory / "model.tflite", fixture["name"], xs, work)
+        if fixture["name"] in INT4_EXPORTS:  # packed int4 weights (TFLite INT4), unpacked by TFLM
+            directory = ROOT / "Tests" / "Fixtures" / fixture["name"]
+            xs = [np.load(directory / spec["file"]) for spec in fixture["inputs"]]
+            ok &= check_quantized_export(edgec, directory / "model.tflite", fixture["name"], xs, work, "int4")
     if SHARED.exists():
         for name in ["kws", "vww", "resnet8", "ad01"]:
             model = SHARED / f"{name}_float.tflite"

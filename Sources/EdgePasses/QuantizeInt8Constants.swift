@@ -33,7 +33,10 @@ extension QuantizeInt8 {
           let (q, int8) = Int8Parameters.weights(values, shape: tensor.shape, axis: axis)
           store(int8, type: .int8, quantization: q, at: id, in: &graph)
         case .int4:
-          let (q, int4) = Int8Parameters.weights(values, shape: tensor.shape, axis: axis, limit: 7)
+          // TFLM's FULLY_CONNECTED rejects per-channel INT4 weights
+          // (fully_connected_common.cc), so they get one scale there.
+          let shape = op.kind == .fullyConnected ? Shape([1, tensor.elementCount]) : tensor.shape
+          let (q, int4) = Int8Parameters.weights(values, shape: shape, axis: op.kind == .fullyConnected ? 0 : axis, limit: 7)
           graph.tensors[id].type = .int4
           graph.tensors[id].quantization = q
           graph.tensors[id].data = packInt4(int4)
