@@ -9,7 +9,8 @@ Then the memory table (issue 4) for those models and the MobileNetV2-style
 fixture (Tests/Fixtures/net_mobilenetv2_int8, whose TFLM arena the fixture
 generator measured and stored in the manifest): peak SRAM, arena, the lower
 bound of the chosen order, fragmentation and the schedule from plan.json.
-Then instructions per inference under QEMU. Figures are measured on every
+Then instructions per inference under QEMU, and ad01_float's weight bytes
+against output SQNR under --low-rank (tools/bench_lowrank.py). Figures are measured on every
 run; nothing here is asserted.
 """
 
@@ -22,6 +23,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench_lowrank import low_rank_table
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -61,9 +64,16 @@ def main() -> int:
         rows = compile_table(compiled, baseline, args.target)
         memory = memory_table(compiled, baseline, fixtures, args.target)
     runs = run_table(args.edgec, models, baseline, args.run_target) if args.run_target else []
+    low_rank = []
+    if (models / "ad01_float.tflite").exists():
+        with tempfile.TemporaryDirectory() as tmp:
+            low_rank = low_rank_table(args.edgec, models / "ad01_float.tflite", Path(tmp))
+        print("\nLow-rank decomposition of ad01_float (SQNR against the float original, 200 random inputs)\n")
+        print_table(["model", "weight bytes", "output SQNR (dB)"], ["model", "weights_bytes", "sqnr_db"], low_rank)
     if args.json:
-        Path(args.json).write_text(json.dumps({"compile": rows, "memory": memory, "run": runs}, indent=1) + "\n")
-    return 0 if all("error" not in r for r in rows + memory + runs) else 1
+        Path(args.json).write_text(
+            json.dumps({"compile": rows, "memory": memory, "run": runs, "low_rank": low_rank}, indent=1) + "\n")
+    return 0 if all("error" not in r for r in rows + memory + runs + low_rank) else 1
 
 
 def compile_model(edgec: str, model: Path, target: str, out: Path, extra: list[str] | None = None) -> dict:
