@@ -45,8 +45,8 @@ struct InspectCommand: ParsableCommand {
 
   /// The arena `edgec compile` plans for the host, or nil when the model
   /// does not compile (unsupported operators).
-  var compiledArena: Int? {
-    guard let graph = try? modelOptions.load(), let host = try? TargetCatalog().load("host") else { return nil }
+  func compiledArena(_ graph: Graph) -> Int? {
+    guard let host = try? TargetCatalog().load("host") else { return nil }
     return try? planModelMemory(graph, for: host, options: CompileOptions(rounding: modelOptions.rounding, measureCode: false))
       .plan.arenaBytes
   }
@@ -84,7 +84,7 @@ struct InspectCommand: ParsableCommand {
     print("outputs: " + graph.outputs.map { "'\(graph.tensors[$0].name)' \(graph.tensors[$0].type.rawValue)\(graph.tensors[$0].shape)" }.joined(separator: ", "))
     print("parameters \(grouped(stats.totalParameters)), weight bytes \(grouped(weightBytes)), MACs \(grouped(stats.totalMACs))")
     print("activation peak \(grouped(plan.arenaBytes)) bytes as stored (lower bound \(grouped(plan.lowerBoundBytes)))"
-      + (compiledArena.map { ", \(grouped($0)) bytes compiled" } ?? ""))
+      + (compiledArena(graph).map { ", \(grouped($0)) bytes compiled" } ?? ""))
     let unsupported = graph.unsupportedOperators
     if !unsupported.isEmpty {
       print("unsupported: " + unsupported.map { "op \($0.index) (\($0.kind.name))" }.joined(separator: ", "))
@@ -120,7 +120,7 @@ struct InspectCommand: ParsableCommand {
         ("macs", .int(stats.totalMACs)),
         ("activation_peak_bytes", .int(plan.arenaBytes)),
         ("activation_lower_bound_bytes", .int(plan.lowerBoundBytes)),
-        ("compiled_arena_bytes", compiledArena.map { .int($0) } ?? .null),
+        ("compiled_arena_bytes", compiledArena(graph).map { .int($0) } ?? .null),
       ])),
       ("inputs", tensors(graph.inputs.map { $0 })),
       ("outputs", tensors(graph.outputs.map { $0 })),
