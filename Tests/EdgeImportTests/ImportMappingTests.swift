@@ -175,7 +175,7 @@ extension ImportMappingTests {
     #expect(error?.location.tensorIndex == 5)
     #expect(
       error?.message == "tensor 5 'Variable' has element type RESOURCE, which edgec does not support (supported: "
-        + "int8, uint8, int16, int32, int64, float32, float16, bool); the model also has 2 operators edgec cannot "
+        + "int8, uint8, int16, int32, int64, float32, float16, bool, int4); the model also has 2 operators edgec cannot "
         + "compile: op 0 (VAR_HANDLE), op 1 (READ_VARIABLE)")
   }
 }
