@@ -28,12 +28,16 @@ public struct QuantizeInt8: GraphPass {
   /// int4 halves their flash (per-channel symmetric, [−7, 7], packed two a
   /// byte); activations stay int8 either way.
   public var weights: WeightWidth
+  /// Operators (by index in the input graph) whose weights are int4
+  /// whatever `weights` says: the per-layer choice of `--flash-budget`.
+  public var int4Operators: Set<Int>
 
   public enum WeightWidth: String, Sendable, CaseIterable { case int8, int4 }
 
-  public init(ranges: [TensorID: ClosedRange<Float>], weights: WeightWidth = .int8) {
+  public init(ranges: [TensorID: ClosedRange<Float>], weights: WeightWidth = .int8, int4Operators: Set<Int> = []) {
     self.ranges = ranges
     self.weights = weights
+    self.int4Operators = int4Operators
   }
 
   public func run(on graph: Graph) throws -> (graph: Graph, rewrites: Int) {

@@ -28,7 +28,7 @@ extension QuantizeInt8 {
         guard tensor.shape.rank > axis else {
           throw failure(graph, index, op, "weights \(graph.describe(tensor: id)) \(tensor.shape) have no axis \(axis)")
         }
-        switch weights {
+        switch int4Operators.contains(index) ? .int4 : weights {
         case .int8:
           let (q, int8) = Int8Parameters.weights(values, shape: tensor.shape, axis: axis)
           store(int8, type: .int8, quantization: q, at: id, in: &graph)

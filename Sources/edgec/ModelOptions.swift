@@ -51,6 +51,12 @@ struct ModelOptions: ParsableArguments {
       valueName: "int8|int4"))
   var weights: QuantizeInt8.WeightWidth = .int8
 
+  @Option(
+    help: ArgumentHelp(
+      "With --quantize int8: the most bytes the weights may take in flash (code not counted). edgec starts from int8 weights and moves layers to int4, one at a time, taking the layer that loses the least output SQNR (on 32 calibration samples, against the float model) per byte saved, until the weights fit; it fails naming the smallest weights it could reach. Default: no budget.",
+      valueName: "bytes"))
+  var flashBudget: Int?
+
   /// The model as every command sees it: imported, then compressed when
   /// --low-rank and --quantize ask, in that order (calibrating on the way,
   /// with progress on stderr). The
@@ -63,6 +69,7 @@ struct ModelOptions: ParsableArguments {
     guard let quantize else {
       if !calibration.isEmpty { throw EdgeError(.invalidInput, "--calibration is only used with --quantize int8") }
       if weights != .int8 { throw EdgeError(.invalidInput, "--weights \(weights.rawValue) needs --quantize int8 (it picks the weight width of the quantized model)") }
+      if flashBudget != nil { throw EdgeError(.invalidInput, "--flash-budget needs --quantize int8 (it picks int8 or int4 weights per layer)") }
       return graph
     }
     switch quantize {
@@ -80,7 +87,19 @@ struct ModelOptions: ParsableArguments {
     let progress = CalibrationProgress()
     let calibrated = try calibrate(
       graph, samples: samples, options: LoweringOptions(rounding: rounding), progress: progress.report)
-    let pass = QuantizeInt8(ranges: calibrated.ranges(calibrationMethod.method), weights: weights)
+    let ranges = calibrated.ranges(calibrationMethod.method)
+    if let flashBudget {
+      guard flashBudget > 0, weights == .int8 else {
+        throw EdgeError(
+          .invalidInput,
+          flashBudget > 0
+            ? "--flash-budget chooses the weight width per layer; leave out --weights \(weights.rawValue)"
+            : "--flash-budget \(flashBudget): a budget is a positive number of bytes")
+      }
+      let search = FlashBudgetSearch(budget: flashBudget, options: LoweringOptions(rounding: rounding))
+      return try search.run(graph, ranges: ranges, samples: samples)
+    }
+    let pass = QuantizeInt8(ranges: ranges, weights: weights)
     return try PassManager([pass]).run(graph).graph
   }
 }
