@@ -54,3 +54,40 @@ def low_rank_table(edgec: str, model: Path, tmp: Path) -> list[dict]:
         rows.append(measure(f"ad01_float energy={energy}", low_rank, reference)[0])
         rows.append(measure(f"ad01_float energy={energy} int8", low_rank + quantize, reference)[0])
     return rows
+
+
+# --- digits (issue 5, item 7): the compressed columns of tools/ptq_compare.py.
+# One global `--low-rank rank=N` applies to every FULLY_CONNECTED and CONV_2D
+# layer (the pass keeps a layer whose factors would not be smaller), so the
+# search below tries every rank and keeps the largest whose int8 weight bytes
+# are at most half the plain int8 model's.
+
+HALF = 0.5
+
+
+def weights_bytes(edgec: str, model: Path, flags: list[str], out: Path) -> tuple[int, str]:
+    """report.json's weights_bytes of `edgec compile MODEL --target host FLAGS`, and its stderr."""
+    run = subprocess.run([edgec, "compile", str(model), "--target", "host", "--no-measure-code", "-o", str(out), *flags],
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        raise RuntimeError((run.stderr or f"exit {run.returncode}").strip().splitlines()[-1])
+    return int(json.loads((out / "report.json").read_text())["weights_bytes"]), run.stderr
+
+
+def half_weights_rank(edgec: str, model: Path, quantize: list[str], tmp: Path, max_rank: int = 64) -> dict:
+    """The largest rank whose int8 weight bytes are <= 50 % of plain int8's,
+    with the bytes of every rank tried (weight bytes only grow with rank)."""
+    int8, _ = weights_bytes(edgec, model, quantize, tmp / "int8")
+    tried, best = {}, None
+    for rank in range(1, max_rank + 1):
+        size, log = weights_bytes(edgec, model, ["--low-rank", f"rank={rank}", *quantize], tmp / f"rank{rank}")
+        tried[rank] = size
+        if size > HALF * int8:
+            break
+        best = {"rank": rank, "weights_bytes": size, "log": log}
+    return {"int8_bytes": int8, "tried": tried, "best": best}
+
+
+def kept_layers(log: str) -> list[str]:
+    """The layers of the low-rank summary that stayed whole (no bytes saved)."""
+    return [line.strip().split(":")[0] for line in log.splitlines() if "(kept: no bytes saved)" in line]

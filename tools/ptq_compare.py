@@ -41,6 +41,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ptq_inputs import MLPERF_INPUTS, draw  # noqa: E402
+from bench_lowrank import half_weights_rank, kept_layers, weights_bytes  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_MODELS = ROOT.parent / "shared" / "models" / "mlperf-tiny"
@@ -126,9 +127,10 @@ class Edgec:
         help_text = subprocess.run([binary, "simulate", "--help"], capture_output=True, text=True).stdout
         self.available = "--quantize" in help_text and "--calibration" in help_text
 
-    def quantized_outputs(self, model: Path, calibration: Path, x: Path, method: str | None, work: Path) -> np.ndarray:
+    def quantized_outputs(self, model: Path, calibration: Path, x: Path, method: str | None, work: Path,
+                          extra: list[str] = ()) -> np.ndarray:
         out = work / f"edgec_{method or 'default'}.npy"
-        cmd = [self.binary, "simulate", str(model), "--quantize", "int8", "--calibration", str(calibration),
+        cmd = [self.binary, "simulate", str(model), *extra, "--quantize", "int8", "--calibration", str(calibration),
                "--input", str(x), "--output", str(out)]
         if method:
             cmd += ["--calibration-method", method]
@@ -206,7 +208,84 @@ def measure(case: dict, edgec: Edgec | None, work: Path) -> dict:
             row["edgec"][label] = {"sqnr_db": sqnr_db(reference[:n], y[:n]), "task": task_score(case, y)}
         except RuntimeError as e:
             row["edgec"][label] = {"error": str(e)}
+    if case["task"]:
+        try:
+            row["compressed"] = compressed(case, edgec, model_path, cal_path, x_path, work)
+        except RuntimeError as e:
+            print(f"ptq_compare: {case['model']}: compressed columns failed: {e}", file=sys.stderr)
     return row
+
+
+def compressed(case: dict, edgec: Edgec, model: Path, cal: Path, x: Path, work: Path) -> dict:
+    """Issue 5, item 7: edgec int8 at 50 % of the int8 weight bytes (the
+    largest global --low-rank rank that fits) and with --weights int4, each
+    scored on the task; edgec's default calibration method."""
+    quantize = ["--quantize", "int8", "--calibration", str(cal)]
+    found = half_weights_rank(edgec.binary, model, quantize, work / f"{case['model']}_ranks")
+    result = {"int8_bytes": found["int8_bytes"], "ranks_tried": found["tried"]}
+    best = found["best"]
+    if best is None:
+        result["low_rank"] = {"error": f"no rank reaches 50 % of {found['int8_bytes']} B (rank 1: "
+                                       f"{found['tried'].get(1)} B)"}
+    else:
+        setting = ["--low-rank", f"rank={best['rank']}"]
+        y = edgec.quantized_outputs(model, cal, x, None, work, setting)
+        # The same rank without --quantize: what the truncation alone costs.
+        out = work / f"{case['model']}_low_rank_float.npy"
+        subprocess.run([edgec.binary, "simulate", str(model), *setting, "--input", str(x), "--output", str(out)],
+                       check=True, capture_output=True)
+        result["low_rank"] = {"setting": f"rank={best['rank']}", "weights_bytes": best["weights_bytes"],
+                              "kept": kept_layers(best["log"]), "task": task_score(case, y),
+                              "float_task": task_score(case, np.load(out).reshape(len(y), -1))}
+    int4 = ["--weights", "int4"]
+    size, _ = weights_bytes(edgec.binary, model, [*quantize, *int4], work / f"{case['model']}_int4")
+    y = edgec.quantized_outputs(model, cal, x, None, work, int4)
+    result["int4"] = {"weights_bytes": size, "task": task_score(case, y)}
+    return result
+
+
+def target(task: str, reference: float | None, value: float | None, points: float) -> str:
+    """Accuracy within `points` of float. MSE has no points: its cell gives
+    the relative increase over float and no verdict."""
+    if value is None or reference is None:
+        return "—"
+    if task == "accuracy":
+        drop = 100 * (reference - value)
+        return f"{'yes' if drop <= points else 'NO'} ({0.0 - drop:+.2f} pt)"
+    return f"n/a (MSE {100 * (value / reference - 1):+.1f} %)"
+
+
+def compression_table(rows: list[dict]) -> str:
+    """Float, int8 and the two compressed forms side by side, with issue 5's
+    targets: int8 within 0.5 points of float, 50 % weight bytes within 2."""
+    rows = [r for r in rows if r.get("compressed")]
+    if not rows:
+        return ""
+    head = ["model", "score", "float", "edgec int8", "int8 weight B", "low rank (setting)", "low rank float",
+            "low rank + int8",
+            "its weight B (share)", "int4 weights", "its weight B (share)", "int8 within 0.5 pt",
+            "50 % within 2 pt"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    notes = []
+    for r in rows:
+        c, task = r["compressed"], r["task"]
+        int8 = r["edgec"].get("default", {}).get("task")
+        low = c["low_rank"]
+        share = lambda b: f"{b} ({100 * b / c['int8_bytes']:.1f} %)"
+        if "error" in low:
+            low_cells, low_score = ["—", low["error"], "—", "—"], None
+        else:
+            low_cells = [low["setting"], fmt_task(task, low["float_task"]), fmt_task(task, low["task"]),
+                         share(low["weights_bytes"])]
+            low_score = low["task"]
+            if low["kept"]:
+                notes.append(f"{r['model']} {low['setting']}: kept whole (factors not smaller): {', '.join(low['kept'])}")
+        lines.append("| " + " | ".join([
+            r["model"], "test accuracy" if task == "accuracy" else "reconstruction MSE",
+            fmt_task(task, r["float_task"]), fmt_task(task, int8), str(c["int8_bytes"]), *low_cells,
+            fmt_task(task, c["int4"]["task"]), share(c["int4"]["weights_bytes"]),
+            target(task, r["float_task"], int8, 0.5), target(task, r["float_task"], low_score, 2.0)]) + " |")
+    return "\n".join(lines + [""] + [f"* {n}" for n in notes])
 
 
 def fmt_db(v: float | None) -> str:
@@ -309,6 +388,12 @@ def main() -> int:
             rows.append(measure(case, edgec, Path(tmp)))
         timing = ptq_time(edgec, Path(tmp)) if edgec is not None else None
     print(markdown(rows, args.calibration_method))
+    table = compression_table(rows)
+    if table:
+        print("\nCompressed (edgec int8, default calibration): low rank at <= 50 % of the int8 weight bytes "
+              "(the largest global --low-rank rank=N that fits; weight bytes from `edgec compile` report.json) "
+              "and --weights int4\n")
+        print(table)
     if timing and "error" not in timing:
         print(f"\nPTQ time: edgec compile vww_float --quantize int8 with {timing['samples']} calibration samples: "
               f"{timing['seconds']} s (target stm32f746, code size not measured; wall clock on this machine)")
