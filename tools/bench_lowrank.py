@@ -91,3 +91,55 @@ def half_weights_rank(edgec: str, model: Path, quantize: list[str], tmp: Path, m
 def kept_layers(log: str) -> list[str]:
     """The layers of the low-rank summary that stayed whole (no bytes saved)."""
     return [line.strip().split(":")[0] for line in log.splitlines() if "(kept: no bytes saved)" in line]
+
+
+def fmt_task(task: str | None, v: float | None) -> str:
+    if v is None:
+        return "—"
+    return f"{100 * v:.2f} %" if task == "accuracy" else f"{v:.5f}"
+
+
+def target(task: str, reference: float | None, value: float | None, points: float) -> str:
+    """Accuracy within `points` of float. MSE has no points: its cell gives
+    the relative increase over float and no verdict."""
+    if value is None or reference is None:
+        return "—"
+    if task == "accuracy":
+        drop = 100 * (reference - value)
+        return f"{'yes' if drop <= points else 'NO'} ({0.0 - drop:+.2f} pt)"
+    return f"n/a (MSE {100 * (value / reference - 1):+.1f} %)"
+
+
+def compression_table(rows: list[dict], method: str) -> str:
+    """Float, int8 and the two compressed forms side by side, with issue 5's
+    targets: int8 within 0.5 points of float, 50 % weight bytes within 2.
+    `method` names the int8 column (the calibration method the compressed
+    forms used too)."""
+    rows = [r for r in rows if r.get("compressed")]
+    if not rows:
+        return ""
+    head = ["model", "score", "float", "edgec int8", "int8 weight B", "low rank (setting)", "low rank float",
+            "low rank + int8",
+            "its weight B (share)", "int4 weights", "its weight B (share)", "int8 within 0.5 pt",
+            "50 % within 2 pt"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    notes = []
+    for r in rows:
+        c, task = r["compressed"], r["task"]
+        int8 = r["edgec"].get(method, {}).get("task")
+        low = c["low_rank"]
+        share = lambda b: f"{b} ({100 * b / c['int8_bytes']:.1f} %)"
+        if "error" in low:
+            low_cells, low_score = ["—", low["error"], "—", "—"], None
+        else:
+            low_cells = [low["setting"], fmt_task(task, low["float_task"]), fmt_task(task, low["task"]),
+                         share(low["weights_bytes"])]
+            low_score = low["task"]
+            if low["kept"]:
+                notes.append(f"{r['model']} {low['setting']}: kept whole (factors not smaller): {', '.join(low['kept'])}")
+        lines.append("| " + " | ".join([
+            r["model"], "test accuracy" if task == "accuracy" else "reconstruction MSE",
+            fmt_task(task, r["float_task"]), fmt_task(task, int8), str(c["int8_bytes"]), *low_cells,
+            fmt_task(task, c["int4"]["task"]), share(c["int4"]["weights_bytes"]),
+            target(task, r["float_task"], int8, 0.5), target(task, r["float_task"], low_score, 2.0)]) + " |")
+    return "\n".join(lines + [""] + [f"* {n}" for n in notes])

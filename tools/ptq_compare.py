@@ -41,7 +41,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ptq_inputs import MLPERF_INPUTS, draw  # noqa: E402
-from bench_lowrank import half_weights_rank, kept_layers, weights_bytes  # noqa: E402
+from bench_lowrank import compression_table, fmt_task, half_weights_rank, kept_layers, weights_bytes  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_MODELS = ROOT.parent / "shared" / "models" / "mlperf-tiny"
@@ -219,8 +219,10 @@ def measure(case: dict, edgec: Edgec | None, work: Path) -> dict:
 def compressed(case: dict, edgec: Edgec, model: Path, cal: Path, x: Path, work: Path) -> dict:
     """Issue 5, item 7: edgec int8 at 50 % of the int8 weight bytes (the
     largest global --low-rank rank that fits) and with --weights int4, each
-    scored on the task; edgec's default calibration method."""
-    quantize = ["--quantize", "int8", "--calibration", str(cal)]
+    scored on the task; calibrated with the first --calibration-method given
+    (edgec's default when none is), the method the int8 column judges."""
+    method = edgec.methods[0] if edgec.methods else None
+    quantize = ["--quantize", "int8", "--calibration", str(cal)] + (["--calibration-method", method] if method else [])
     found = half_weights_rank(edgec.binary, model, quantize, work / f"{case['model']}_ranks")
     result = {"int8_bytes": found["int8_bytes"], "ranks_tried": found["tried"]}
     best = found["best"]
@@ -229,7 +231,7 @@ def compressed(case: dict, edgec: Edgec, model: Path, cal: Path, x: Path, work: 
                                        f"{found['tried'].get(1)} B)"}
     else:
         setting = ["--low-rank", f"rank={best['rank']}"]
-        y = edgec.quantized_outputs(model, cal, x, None, work, setting)
+        y = edgec.quantized_outputs(model, cal, x, method, work, setting)
         # The same rank without --quantize: what the truncation alone costs.
         out = work / f"{case['model']}_low_rank_float.npy"
         subprocess.run([edgec.binary, "simulate", str(model), *setting, "--input", str(x), "--output", str(out)],
@@ -239,63 +241,13 @@ def compressed(case: dict, edgec: Edgec, model: Path, cal: Path, x: Path, work: 
                               "float_task": task_score(case, np.load(out).reshape(len(y), -1))}
     int4 = ["--weights", "int4"]
     size, _ = weights_bytes(edgec.binary, model, [*quantize, *int4], work / f"{case['model']}_int4")
-    y = edgec.quantized_outputs(model, cal, x, None, work, int4)
+    y = edgec.quantized_outputs(model, cal, x, method, work, int4)
     result["int4"] = {"weights_bytes": size, "task": task_score(case, y)}
     return result
 
 
-def target(task: str, reference: float | None, value: float | None, points: float) -> str:
-    """Accuracy within `points` of float. MSE has no points: its cell gives
-    the relative increase over float and no verdict."""
-    if value is None or reference is None:
-        return "—"
-    if task == "accuracy":
-        drop = 100 * (reference - value)
-        return f"{'yes' if drop <= points else 'NO'} ({0.0 - drop:+.2f} pt)"
-    return f"n/a (MSE {100 * (value / reference - 1):+.1f} %)"
-
-
-def compression_table(rows: list[dict]) -> str:
-    """Float, int8 and the two compressed forms side by side, with issue 5's
-    targets: int8 within 0.5 points of float, 50 % weight bytes within 2."""
-    rows = [r for r in rows if r.get("compressed")]
-    if not rows:
-        return ""
-    head = ["model", "score", "float", "edgec int8", "int8 weight B", "low rank (setting)", "low rank float",
-            "low rank + int8",
-            "its weight B (share)", "int4 weights", "its weight B (share)", "int8 within 0.5 pt",
-            "50 % within 2 pt"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    notes = []
-    for r in rows:
-        c, task = r["compressed"], r["task"]
-        int8 = r["edgec"].get("default", {}).get("task")
-        low = c["low_rank"]
-        share = lambda b: f"{b} ({100 * b / c['int8_bytes']:.1f} %)"
-        if "error" in low:
-            low_cells, low_score = ["—", low["error"], "—", "—"], None
-        else:
-            low_cells = [low["setting"], fmt_task(task, low["float_task"]), fmt_task(task, low["task"]),
-                         share(low["weights_bytes"])]
-            low_score = low["task"]
-            if low["kept"]:
-                notes.append(f"{r['model']} {low['setting']}: kept whole (factors not smaller): {', '.join(low['kept'])}")
-        lines.append("| " + " | ".join([
-            r["model"], "test accuracy" if task == "accuracy" else "reconstruction MSE",
-            fmt_task(task, r["float_task"]), fmt_task(task, int8), str(c["int8_bytes"]), *low_cells,
-            fmt_task(task, c["int4"]["task"]), share(c["int4"]["weights_bytes"]),
-            target(task, r["float_task"], int8, 0.5), target(task, r["float_task"], low_score, 2.0)]) + " |")
-    return "\n".join(lines + [""] + [f"* {n}" for n in notes])
-
-
 def fmt_db(v: float | None) -> str:
     return "—" if v is None else ("inf" if v == float("inf") else f"{v:.2f}")
-
-
-def fmt_task(task: str | None, v: float | None) -> str:
-    if v is None:
-        return "—"
-    return f"{100 * v:.2f} %" if task == "accuracy" else f"{v:.5f}"
 
 
 def markdown(rows: list[dict], methods: list[str]) -> str:
@@ -388,9 +340,9 @@ def main() -> int:
             rows.append(measure(case, edgec, Path(tmp)))
         timing = ptq_time(edgec, Path(tmp)) if edgec is not None else None
     print(markdown(rows, args.calibration_method))
-    table = compression_table(rows)
+    table = compression_table(rows, (args.calibration_method or ["default"])[0])
     if table:
-        print("\nCompressed (edgec int8, default calibration): low rank at <= 50 % of the int8 weight bytes "
+        print("\nCompressed (edgec int8, the first calibration method): low rank at <= 50 % of the int8 weight bytes "
               "(the largest global --low-rank rank=N that fits; weight bytes from `edgec compile` report.json) "
               "and --weights int4\n")
         print(table)
