@@ -6,6 +6,10 @@ SQNR is the decomposed model's output against the original float model's,
 both run by `edgec simulate` (the generated C on the host) on 200 seeded
 uniform inputs in [-84.9, 14.9] (ad01's input range); --quantize calibrates
 on 100 other such inputs. Weight bytes are report.json's `weights_bytes`.
+
+Below that: the digits half of `make bench-quality` (tools/ptq_compare.py's
+second table), the search for the --low-rank rank at 50 % of the int8
+weight bytes and the table's formatting.
 """
 
 from __future__ import annotations

@@ -15,7 +15,9 @@ model's output on 500 held-out inputs: 10·log10(Σ float² / Σ (float − int8
 over every output value of the 500. LiteRT's reference kernels (BUILTIN_REF)
 run the float and converter models; edgec's simulator runs its own. For the
 digits models the task scores too: test accuracy of the CNN and
-reconstruction MSE of the autoencoder on the 597 test images.
+reconstruction MSE of the autoencoder on the 597 test images, and a second
+table puts them next to edgec int8 compressed to half its weight bytes: the
+largest --low-rank rank=N whose int8 weights fit in 50 %, and --weights int4.
 
 Inputs of the MLPerf models (no data set ships with them) are drawn from
 the recipes in tools/ptq_inputs.py, each derived from the int8 sibling model's
