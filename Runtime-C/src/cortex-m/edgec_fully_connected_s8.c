@@ -16,30 +16,12 @@
  * LiteRT's single-rounding mode and asymmetric weights (filter_offset != 0)
  * take the portable kernel's loop.
  */
-#include <string.h>
 
+#include "edgec/fc_output.h"
 #include "edgec/fixedpoint.h"
 #include "edgec/kernels.h"
 #include "edgec_cm_fc_direct.h"
 #include "edgec_cm_gemm.h"
-
-/* LiteRT's static_cast<int32_t>(round(double(acc) * scale)), as the portable
- * kernel computes it (see there). */
-static int32_t edgec_cm_fc_round_product(int32_t acc, const int32_t *words) {
-  const double limit = 16777216.0;
-  uint64_t bits = ((uint64_t)(uint32_t)words[1] << 32) | (uint64_t)(uint32_t)words[0];
-  double scale, v, fraction;
-  int32_t t;
-  memcpy(&scale, &bits, sizeof scale);
-  v = (double)acc * scale;
-  if (v > limit) v = limit;
-  if (v < -limit) v = -limit;
-  t = (int32_t)v;
-  fraction = v - (double)t;
-  if (fraction >= 0.5) t += 1;
-  if (fraction <= -0.5) t -= 1;
-  return t;
-}
 
 static void edgec_cm_fc_plain(const edgec_fully_connected_s8_params *p, const int8_t *input,
                               const int8_t *filter, const int32_t *bias, int8_t *output) {
@@ -48,18 +30,11 @@ static void edgec_cm_fc_plain(const edgec_fully_connected_s8_params *p, const in
     const int8_t *x = input + b * p->accum_depth;
     for (oc = 0; oc < p->output_depth; ++oc) {
       const int8_t *w = filter + oc * p->accum_depth;
-      const int32_t channel = p->per_channel ? oc : 0;
       int32_t acc = 0;
       for (d = 0; d < p->accum_depth; ++d) {
         acc += ((int32_t)w[d] + p->filter_offset) * ((int32_t)x[d] + p->input_offset);
       }
-      if (bias != NULL) acc = (int32_t)((uint32_t)acc + (uint32_t)bias[oc]);
-      if (p->rounding == EDGEC_ROUND_SINGLE) {
-        acc = edgec_cm_fc_round_product(acc, p->real_scale + 2 * channel);
-      } else {
-        acc = edgec_multiply_by_quantized_multiplier(acc, p->multiplier[channel], p->shift[channel]);
-      }
-      *output++ = (int8_t)edgec_clamp(acc + p->output_offset, p->act_min, p->act_max);
+      *output++ = edgec_fc_output(p, acc, oc, bias);
     }
   }
 }
