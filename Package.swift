@@ -24,7 +24,7 @@ let package = Package(
     .target(name: "EdgePlan", dependencies: ["EdgeCore"]),
     .target(name: "EdgeReference", dependencies: ["EdgeCore"]),
     .target(name: "EdgeTargets", dependencies: ["EdgeCore"]),
-    .target(name: "EdgeExport", dependencies: ["EdgeCore"]),
+    .target(name: "EdgeExport", dependencies: ["EdgeCore", "EdgeImport"]),
     .target(
       name: "EdgeCodegen",
       dependencies: ["EdgeCore", "EdgePasses", "EdgePlan", "EdgeReference", "EdgeTargets"]),

@@ -1,27 +1,5 @@
 import EdgeCore
-
-/// BuiltinOptions union tags (schema.fbs) of the options tables export writes.
-private enum OptionsTag {
-  static let conv2D: UInt8 = 1
-  static let depthwiseConv2D: UInt8 = 2
-  static let pool2D: UInt8 = 5
-  static let fullyConnected: UInt8 = 8
-  static let softmax: UInt8 = 9
-  static let concatenation: UInt8 = 10
-  static let add: UInt8 = 11
-  static let reshape: UInt8 = 17
-  static let mul: UInt8 = 21
-  static let gather: UInt8 = 23
-  static let reducer: UInt8 = 27
-  static let sub: UInt8 = 28
-  static let div: UInt8 = 29
-  static let squeeze: UInt8 = 30
-  static let stridedSlice: UInt8 = 32
-  static let cast: UInt8 = 37
-  static let shape: UInt8 = 55
-  static let pack: UInt8 = 59
-  static let unpack: UInt8 = 64
-}
+import EdgeImport
 
 /// ActivationFunctionType codes (schema.fbs).
 private func activationCode(_ activation: FusedActivation) -> Int8 {
@@ -54,7 +32,7 @@ func writeOptions(_ exported: ExportedOperator, into b: inout FlatBufferBuilder)
 
   switch (op.kind, op.options) {
   case (.conv2D, .conv2D(let o)):
-    return table(OptionsTag.conv2D) {
+    return table(BuiltinOptionsType.conv2D) {
       $0.add(0, paddingCode(o.padding), default: 0)
       $0.add(1, int32(o.strideW), default: 0)
       $0.add(2, int32(o.strideH), default: 0)
@@ -63,7 +41,7 @@ func writeOptions(_ exported: ExportedOperator, into b: inout FlatBufferBuilder)
       $0.add(5, int32(o.dilationH), default: 1)
     }
   case (.depthwiseConv2D, .depthwiseConv2D(let o)):
-    return table(OptionsTag.depthwiseConv2D) {
+    return table(BuiltinOptionsType.depthwiseConv2D) {
       $0.add(0, paddingCode(o.padding), default: 0)
       $0.add(1, int32(o.strideW), default: 0)
       $0.add(2, int32(o.strideH), default: 0)
@@ -73,12 +51,12 @@ func writeOptions(_ exported: ExportedOperator, into b: inout FlatBufferBuilder)
       $0.add(6, int32(o.dilationH), default: 1)
     }
   case (.fullyConnected, .fullyConnected(let o)):
-    return table(OptionsTag.fullyConnected) {
+    return table(BuiltinOptionsType.fullyConnected) {
       $0.add(0, activationCode(o.activation), default: 0)
       $0.add(2, o.keepNumDims)
     }
   case (.averagePool2D, .pool2D(let o)), (.maxPool2D, .pool2D(let o)):
-    return table(OptionsTag.pool2D) {
+    return table(BuiltinOptionsType.pool2D) {
       $0.add(0, paddingCode(o.padding), default: 0)
       $0.add(1, int32(o.strideW), default: 0)
       $0.add(2, int32(o.strideH), default: 0)
@@ -87,22 +65,22 @@ func writeOptions(_ exported: ExportedOperator, into b: inout FlatBufferBuilder)
       $0.add(5, activationCode(o.activation), default: 0)
     }
   case (.add, .activation(let a)), (.mul, .activation(let a)), (.sub, .activation(let a)), (.div, .activation(let a)):
-    let tag = [OpKind.add: OptionsTag.add, .mul: OptionsTag.mul, .sub: OptionsTag.sub][op.kind] ?? OptionsTag.div
+    let tag = [OpKind.add: BuiltinOptionsType.add, .mul: BuiltinOptionsType.mul, .sub: BuiltinOptionsType.sub][op.kind] ?? BuiltinOptionsType.div
     return table(tag) { $0.add(0, activationCode(a), default: 0) }
   case (.reshape, .reshape(let newShape)):
     let vector = newShape.map { b.vector($0.map { Int32(clamping: $0) }) }
-    return table(OptionsTag.reshape) { $0.add(0, vector) }
+    return table(BuiltinOptionsType.reshape) { $0.add(0, vector) }
   case (.softmax, .softmax(let beta)):
-    return table(OptionsTag.softmax) { $0.add(0, beta, default: 0) }
+    return table(BuiltinOptionsType.softmax) { $0.add(0, beta, default: 0) }
   case (.concatenation, .concatenation(let axis, let activation)):
-    return table(OptionsTag.concatenation) {
+    return table(BuiltinOptionsType.concatenation) {
       $0.add(0, int32(axis), default: 0)
       $0.add(1, activationCode(activation), default: 0)
     }
   case (.mean, .reducer(let keepDims)), (.reduceProd, .reducer(let keepDims)):
-    return table(OptionsTag.reducer) { $0.add(0, keepDims) }
+    return table(BuiltinOptionsType.reducer) { $0.add(0, keepDims) }
   case (.stridedSlice, .stridedSlice(let o)):
-    return table(OptionsTag.stridedSlice) {
+    return table(BuiltinOptionsType.stridedSlice) {
       $0.add(0, int32(o.beginMask), default: 0)
       $0.add(1, int32(o.endMask), default: 0)
       $0.add(2, int32(o.ellipsisMask), default: 0)
@@ -111,31 +89,31 @@ func writeOptions(_ exported: ExportedOperator, into b: inout FlatBufferBuilder)
       $0.add(5, o.offset)
     }
   case (.pack, .pack(let axis, let count)):
-    return table(OptionsTag.pack) {
+    return table(BuiltinOptionsType.pack) {
       $0.add(0, int32(count), default: 0)
       $0.add(1, int32(axis), default: 0)
     }
   case (.unpack, .unpack(let axis, let count)):
-    return table(OptionsTag.unpack) {
+    return table(BuiltinOptionsType.unpack) {
       $0.add(0, int32(count), default: 0)
       $0.add(1, int32(axis), default: 0)
     }
   case (.gather, .gather(let axis, let batchDims)):
-    return table(OptionsTag.gather) {
+    return table(BuiltinOptionsType.gather) {
       $0.add(0, int32(axis), default: 0)
       $0.add(1, int32(batchDims), default: 0)
     }
   case (.squeeze, .squeeze(let dims)):
     let vector = b.vector(dims.map { Int32(clamping: $0) })
-    return table(OptionsTag.squeeze) { $0.add(0, vector) }
+    return table(BuiltinOptionsType.squeeze) { $0.add(0, vector) }
   // SHAPE and CAST: edgec keeps no options, the tensors' types say it all,
   // but LiteRT's SHAPE kernel takes its output type from the options.
   case (.shape, .none):
-    let outType = exported.outputType.map(tensorTypeCode) ?? 2
-    return table(OptionsTag.shape) { $0.add(0, outType, default: 0) }
+    let outType = exported.outputType.map(TensorTypeCode.code(of:)) ?? 2
+    return table(BuiltinOptionsType.shape) { $0.add(0, outType, default: 0) }
   case (.cast, .none):
-    let (inType, outType) = (exported.inputType.map(tensorTypeCode) ?? 0, exported.outputType.map(tensorTypeCode) ?? 0)
-    return table(OptionsTag.cast) {
+    let (inType, outType) = (exported.inputType.map(TensorTypeCode.code(of:)) ?? 0, exported.outputType.map(TensorTypeCode.code(of:)) ?? 0)
+    return table(BuiltinOptionsType.cast) {
       $0.add(0, inType, default: 0)
       $0.add(1, outType, default: 0)
     }

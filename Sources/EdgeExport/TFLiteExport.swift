@@ -9,6 +9,7 @@
 // graph; Tests/EdgeExportTests checks that on every fixture.
 
 import EdgeCore
+import EdgeImport
 
 /// The graph as a `.tflite` file (schema version 3, one subgraph).
 ///
@@ -102,21 +103,6 @@ private func checkReferences(_ graph: Graph) throws {
   }
 }
 
-/// TensorType codes of schema.fbs (the inverse of EdgeImport's TensorTypeCode).
-func tensorTypeCode(_ type: DataType) -> Int8 {
-  switch type {
-  case .float32: return 0
-  case .float16: return 1
-  case .int32: return 2
-  case .uint8: return 3
-  case .int64: return 4
-  case .bool: return 6
-  case .int16: return 7
-  case .int8: return 9
-  case .int4: return 17
-  }
-}
-
 private func writeTensor(
   _ tensor: Tensor, id: Int, buffer: Int, into builder: inout FlatBufferBuilder
 ) throws -> FlatBufferBuilder.Offset {
@@ -138,7 +124,7 @@ private func writeTensor(
   }
   builder.startTable()
   builder.add(0, shape)
-  builder.add(1, tensorTypeCode(tensor.type), default: 0)
+  builder.add(1, TensorTypeCode.code(of: tensor.type), default: 0)
   builder.add(2, UInt32(buffer), default: 0)
   builder.add(3, name)
   builder.add(4, quantization)

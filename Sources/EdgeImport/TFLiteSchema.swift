@@ -90,43 +90,44 @@ struct OperatorTable {
   }
 }
 
-/// Union tags of the BuiltinOptions tables edgec reads.
-enum BuiltinOptionsType {
-  static let conv2D: UInt8 = 1
-  static let depthwiseConv2D: UInt8 = 2
-  static let pool2D: UInt8 = 5
-  static let fullyConnected: UInt8 = 8
-  static let softmax: UInt8 = 9
-  static let concatenation: UInt8 = 10
-  static let add: UInt8 = 11
-  static let reshape: UInt8 = 17
-  static let mul: UInt8 = 21
-  static let gather: UInt8 = 23
-  static let reducer: UInt8 = 27
-  static let sub: UInt8 = 28
-  static let div: UInt8 = 29
-  static let squeeze: UInt8 = 30
-  static let stridedSlice: UInt8 = 32
-  static let pack: UInt8 = 59
-  static let unpack: UInt8 = 64
-  static let callOnce: UInt8 = 103
+/// Union tags of the BuiltinOptions tables edgec reads (and EdgeExport writes).
+public enum BuiltinOptionsType {
+  public static let conv2D: UInt8 = 1
+  public static let depthwiseConv2D: UInt8 = 2
+  public static let pool2D: UInt8 = 5
+  public static let fullyConnected: UInt8 = 8
+  public static let softmax: UInt8 = 9
+  public static let concatenation: UInt8 = 10
+  public static let add: UInt8 = 11
+  public static let reshape: UInt8 = 17
+  public static let mul: UInt8 = 21
+  public static let gather: UInt8 = 23
+  public static let reducer: UInt8 = 27
+  public static let sub: UInt8 = 28
+  public static let div: UInt8 = 29
+  public static let squeeze: UInt8 = 30
+  public static let stridedSlice: UInt8 = 32
+  public static let cast: UInt8 = 37
+  public static let shape: UInt8 = 55
+  public static let pack: UInt8 = 59
+  public static let unpack: UInt8 = 64
+  public static let callOnce: UInt8 = 103
 }
 
 /// The TensorType values edgec maps; the rest are named in the error.
-enum TensorTypeCode {
-  static func dataType(_ code: Int8) -> DataType? {
-    switch code {
-    case 0: return .float32
-    case 1: return .float16
-    case 2: return .int32
-    case 3: return .uint8
-    case 4: return .int64
-    case 6: return .bool
-    case 7: return .int16
-    case 17: return .int4
-    case 9: return .int8
-    default: return nil
-    }
+/// schema.fbs TensorType codes of the element types edgec handles, both
+/// ways: the importer reads them, EdgeExport writes them.
+public enum TensorTypeCode {
+  static let codes: [(code: Int8, type: DataType)] = [
+    (0, .float32), (1, .float16), (2, .int32), (3, .uint8), (4, .int64), (6, .bool), (7, .int16),
+    (9, .int8), (17, .int4),
+  ]
+
+  static func dataType(_ code: Int8) -> DataType? { codes.first { $0.code == code }?.type }
+
+  /// The code of an element type edgec handles (every DataType has one).
+  public static func code(of type: DataType) -> Int8 {
+    codes.first { $0.type == type }?.code ?? 0
   }
 
   static let names: [Int8: String] = [
