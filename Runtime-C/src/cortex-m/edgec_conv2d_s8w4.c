@@ -1,0 +1,194 @@
+/*
+ * edgec_conv2d_s8w4 (Cortex-M, DSP extension): int8 CONV_2D with packed int4
+ * weights, bit-exact with the portable kernel (hence with edgec_conv2d_s8 on
+ * the unpacked weights). Filter rows are read packed, eight weights a word,
+ * through edgec_cm_int4.h's dot products.
+ *
+ * - With the scratch of edgec_cm_int4_conv_scratch_bytes, each output
+ *   pixel's receptive field is widened once into a column (gathered as int8
+ *   first, the zero point in the padding, unless its kernel rows are whole
+ *   groups of eight inside the input) and every filter row runs against it.
+ * - With less (none, at a model's peak step), and for grouped layers, each
+ *   dot product widens the input on the fly, over the taps inside the input
+ *   only: one run per kernel row when dilation_w is 1 and the filter is as
+ *   deep as the input, else one per tap.
+ * The sums wrap in uint32_t as the portable kernel's do.
+ */
+#include "edgec/fixedpoint.h"
+#include "edgec/kernels.h"
+#include "edgec_cm_dot.h"
+#include "edgec_cm_int4.h"
+
+static inline int8_t edgec_cm_conv_w4_out(const edgec_conv2d_s8_params *p, uint32_t acc,
+                                          const int32_t *bias, int32_t oc) {
+  int32_t y;
+  if (bias != NULL) acc += (uint32_t)bias[oc];
+  y = edgec_multiply_by_quantized_multiplier((int32_t)acc, p->multiplier[oc], p->shift[oc]);
+  return (int8_t)edgec_clamp(y + p->output_offset, p->act_min, p->act_max);
+}
+
+/* Every output channel of one pixel from its widened column. */
+static void edgec_cm_conv_w4_column(const edgec_conv2d_s8_params *p, const int8_t *filter,
+                                    const int32_t *bias, const uint32_t *column, int8_t *out) {
+  const int32_t depth = p->filter.h * p->filter.w * p->filter.c;
+  int32_t oc;
+  for (oc = 0; oc < p->output.c; ++oc) {
+    out[oc] = edgec_cm_conv_w4_out(p, edgec_cm_int4_dot_wide(filter, oc * depth, depth, column),
+                                   bias, oc);
+  }
+}
+
+/* The receptive field of the pixel whose top-left tap is (iy0, ix0), as
+ * int8 with the zero point in the padding. */
+static void edgec_cm_conv_w4_gather(const edgec_conv2d_s8_params *p, const int8_t *image,
+                                    int32_t iy0, int32_t ix0, int8_t *field) {
+  const int32_t c = p->input.c;
+  const uint32_t zero4 = (uint32_t)(uint8_t)(int8_t)(-p->input_offset) * 0x01010101u;
+  int32_t ky, kx;
+  for (ky = 0; ky < p->filter.h; ++ky) {
+    const int32_t iy = iy0 + ky * p->dilation_h;
+    for (kx = 0; kx < p->filter.w; ++kx) {
+      const int32_t ix = ix0 + kx * p->dilation_w;
+      if (iy < 0 || iy >= p->input.h || ix < 0 || ix >= p->input.w) {
+        field = edgec_cm_fill(field, zero4, c);
+      } else {
+        field = edgec_cm_copy(field, image + (iy * p->input.w + ix) * c, c);
+      }
+    }
+  }
+}
+
+static void edgec_cm_conv_w4_wide(const edgec_conv2d_s8_params *p, const int8_t *input,
+                                  const int8_t *filter, const int32_t *bias, int8_t *output,
+                                  uint32_t *scratch) {
+  const edgec_dims in = p->input, f = p->filter, out = p->output;
+  const int32_t depth = f.h * f.w * f.c, row_bytes = f.w * in.c;
+  const int32_t span_h = (f.h - 1) * p->dilation_h + 1, span_w = (f.w - 1) * p->dilation_w + 1;
+  const uint32_t offset_pair = edgec_cm_pair16(p->input_offset);
+  /* Kernel rows widened straight from the input: contiguous, whole groups. */
+  const int rows_direct = p->dilation_w == 1 && (row_bytes & 7) == 0;
+  uint32_t *const column = scratch;
+  int8_t *const field = (int8_t *)(scratch + 4 * ((depth + 7) >> 3));
+  int32_t b, oy, ox, ky;
+  for (b = 0; b < out.n; ++b) {
+    const int8_t *image = input + b * in.h * in.w * in.c;
+    for (oy = 0; oy < out.h; ++oy) {
+      const int32_t iy0 = oy * p->stride_h - p->pad_h;
+      for (ox = 0; ox < out.w; ++ox, output += out.c) {
+        const int32_t ix0 = ox * p->stride_w - p->pad_w;
+        if (rows_direct && iy0 >= 0 && iy0 + span_h <= in.h && ix0 >= 0 && ix0 + span_w <= in.w) {
+          const int8_t *src = image + (iy0 * in.w + ix0) * in.c;
+          for (ky = 0; ky < f.h; ++ky, src += p->dilation_h * in.w * in.c) {
+            edgec_cm_int4_widen(src, row_bytes, offset_pair, column + ky * (row_bytes >> 1));
+          }
+        } else {
+          edgec_cm_conv_w4_gather(p, image, iy0, ix0, field);
+          edgec_cm_int4_widen(field, depth, offset_pair, column);
+        }
+        edgec_cm_conv_w4_column(p, filter, bias, column, output);
+      }
+    }
+  }
+}
+
+/* One output element with the input widened on the fly. */
+static int8_t edgec_cm_conv_w4_direct_element(const edgec_conv2d_s8_params *p, const int8_t *image,
+                                              const int8_t *filter, const int32_t *bias,
+                                              int32_t iy0, int32_t ix0, int32_t oc,
+                                              uint32_t offset_pair) {
+  const edgec_dims in = p->input, f = p->filter;
+  const int32_t per_group = p->output.c / (in.c / f.c);
+  const int32_t channel_base = (oc / per_group) * f.c;
+  const int runs = p->dilation_w == 1 && f.c == in.c; /* a kernel row's taps are adjacent */
+  int32_t kx0 = 0, kx1 = f.w, ky, kx;
+  uint32_t acc = 0;
+  if (runs) { /* the taps inside the input */
+    if (ix0 < 0) kx0 = -ix0 < f.w ? -ix0 : f.w;
+    if (ix0 + f.w > in.w) kx1 = in.w - ix0 > kx0 ? in.w - ix0 : kx0;
+  }
+  for (ky = 0; ky < f.h; ++ky) {
+    const int32_t iy = iy0 + ky * p->dilation_h;
+    const int32_t w = (oc * f.h + ky) * f.w; /* tap index of (ky, 0) */
+    if (iy < 0 || iy >= in.h) continue;
+    if (runs) {
+      if (kx1 > kx0) {
+        acc += edgec_cm_int4_dot_direct(filter, (w + kx0) * f.c, (kx1 - kx0) * f.c,
+                                        image + (iy * in.w + ix0 + kx0) * in.c, offset_pair);
+      }
+      continue;
+    }
+    for (kx = 0; kx < f.w; ++kx) {
+      const int32_t ix = ix0 + kx * p->dilation_w;
+      if (ix < 0 || ix >= in.w) continue;
+      acc += edgec_cm_int4_dot_direct(filter, (w + kx) * f.c, f.c,
+                                      image + (iy * in.w + ix) * in.c + channel_base, offset_pair);
+    }
+  }
+  return edgec_cm_conv_w4_out(p, acc, bias, oc);
+}
+
+static void edgec_cm_conv_w4_direct(const edgec_conv2d_s8_params *p, const int8_t *input,
+                                    const int8_t *filter, const int32_t *bias, int8_t *output) {
+  const edgec_dims in = p->input, out = p->output;
+  const uint32_t offset_pair = edgec_cm_pair16(p->input_offset);
+  int32_t b, oy, ox, oc;
+  for (b = 0; b < out.n; ++b) {
+    const int8_t *image = input + b * in.h * in.w * in.c;
+    for (oy = 0; oy < out.h; ++oy) {
+      const int32_t iy0 = oy * p->stride_h - p->pad_h;
+      for (ox = 0; ox < out.w; ++ox) {
+        const int32_t ix0 = ox * p->stride_w - p->pad_w;
+        for (oc = 0; oc < out.c; ++oc) {
+          *output++ = edgec_cm_conv_w4_direct_element(p, image, filter, bias, iy0, ix0, oc,
+                                                      offset_pair);
+        }
+      }
+    }
+  }
+}
+
+/* The portable kernel's loop, for input offsets beyond int16's reach. */
+static void edgec_cm_conv_w4_plain(const edgec_conv2d_s8_params *p, const int8_t *input,
+                                   const int8_t *filter, const int32_t *bias, int8_t *output) {
+  const edgec_dims in = p->input, f = p->filter, out = p->output;
+  const int32_t per_group = out.c / (in.c / f.c);
+  int32_t b, oy, ox, oc, ky, kx, ic;
+  for (b = 0; b < out.n; ++b) {
+    for (oy = 0; oy < out.h; ++oy) {
+      for (ox = 0; ox < out.w; ++ox) {
+        for (oc = 0; oc < out.c; ++oc) {
+          uint32_t acc = 0;
+          for (ky = 0; ky < f.h; ++ky) {
+            const int32_t iy = oy * p->stride_h - p->pad_h + ky * p->dilation_h;
+            for (kx = 0; kx < f.w; ++kx) {
+              const int32_t ix = ox * p->stride_w - p->pad_w + kx * p->dilation_w;
+              const int8_t *x = input + ((b * in.h + iy) * in.w + ix) * in.c + (oc / per_group) * f.c;
+              const int32_t w = ((oc * f.h + ky) * f.w + kx) * f.c;
+              if (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w) continue;
+              for (ic = 0; ic < f.c; ++ic) {
+                acc += (uint32_t)(edgec_int4_at(filter, w + ic) * ((int32_t)x[ic] + p->input_offset));
+              }
+            }
+          }
+          *output++ = edgec_cm_conv_w4_out(p, acc, bias, oc);
+        }
+      }
+    }
+  }
+}
+
+void edgec_conv2d_s8w4(const edgec_conv2d_s8_params *p, const int8_t *input, const int8_t *filter,
+                       const int32_t *bias, int8_t *output, void *scratch, int32_t scratch_bytes) {
+  const int32_t full = edgec_cm_int4_conv_scratch_bytes(p->filter.h, p->filter.w, p->input.c,
+                                                        p->filter.c);
+  /* The wide path's padding is the zero point, an int8 for int8 offsets;
+   * the on-the-fly path needs x + offset within int16. */
+  if (full > 0 && scratch != NULL && scratch_bytes >= full && p->input_offset >= -127 &&
+      p->input_offset <= 128) {
+    edgec_cm_conv_w4_wide(p, input, filter, bias, output, (uint32_t *)scratch);
+  } else if (p->input_offset >= -32640 && p->input_offset <= 32640) {
+    edgec_cm_conv_w4_direct(p, input, filter, bias, output);
+  } else {
+    edgec_cm_conv_w4_plain(p, input, filter, bias, output);
+  }
+}

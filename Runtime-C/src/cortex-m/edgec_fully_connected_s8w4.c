@@ -1,0 +1,73 @@
+/*
+ * edgec_fully_connected_s8w4 (Cortex-M, DSP extension): int8
+ * FULLY_CONNECTED with packed int4 weights, bit-exact with the portable
+ * kernel (hence with edgec_fully_connected_s8 on the unpacked weights) in
+ * both rounding modes.
+ *
+ * Every weight row is read packed, eight weights a word, through
+ * edgec_cm_int4.h's dot products. With the scratch of
+ * edgec_cm_int4_fc_scratch_bytes (edgec_cm_int4.h: one widened input row,
+ * 16 bytes a group of eight) each input row is
+ * widened once and every weight row runs against it; with less (none, at a
+ * model's peak step) each dot product widens the input on the fly.
+ *
+ * A filter offset (asymmetric per-tensor weights) adds filter_offset · Σ(x +
+ * input_offset) to each sum, as expanding the int8 kernel's product does.
+ * Input offsets outside int16 after the add take the portable loop.
+ */
+#include "edgec/fc_output.h"
+#include "edgec/kernels.h"
+#include "edgec_cm_int4.h"
+
+/* The portable kernel's loop. */
+static void edgec_cm_fc_w4_plain(const edgec_fully_connected_s8_params *p, const int8_t *input,
+                                 const int8_t *filter, const int32_t *bias, int8_t *output) {
+  int32_t b, oc, d;
+  for (b = 0; b < p->batches; ++b) {
+    const int8_t *x = input + b * p->accum_depth;
+    for (oc = 0; oc < p->output_depth; ++oc) {
+      const int32_t row = oc * p->accum_depth;
+      uint32_t acc = 0;
+      for (d = 0; d < p->accum_depth; ++d) {
+        acc += (uint32_t)((edgec_int4_at(filter, row + d) + p->filter_offset) *
+                          ((int32_t)x[d] + p->input_offset));
+      }
+      *output++ = edgec_fc_output(p, (int32_t)acc, oc, bias);
+    }
+  }
+}
+
+void edgec_fully_connected_s8w4(const edgec_fully_connected_s8_params *p, const int8_t *input,
+                                const int8_t *filter, const int32_t *bias, int8_t *output,
+                                void *scratch, int32_t scratch_bytes) {
+  const int32_t depth = p->accum_depth;
+  const uint32_t offset_pair = edgec_cm_pair16(p->input_offset);
+  const int wide = scratch != NULL && scratch_bytes >= edgec_cm_int4_fc_scratch_bytes(depth);
+  uint32_t *const x = (uint32_t *)scratch;
+  int32_t b, oc, d;
+  if (p->input_offset < -32640 || p->input_offset > 32640) {
+    edgec_cm_fc_w4_plain(p, input, filter, bias, output);
+    return;
+  }
+  for (b = 0; b < p->batches; ++b) {
+    const int8_t *in = input + b * depth;
+    uint32_t extra = 0; /* filter_offset · Σ(x + input_offset) */
+    if (p->filter_offset != 0) {
+      uint32_t sum = 0;
+      for (d = 0; d < depth; ++d) sum += (uint32_t)((int32_t)in[d] + p->input_offset);
+      extra = sum * (uint32_t)p->filter_offset;
+    }
+    if (wide) {
+      edgec_cm_int4_widen(in, depth, offset_pair, x);
+      for (oc = 0; oc < p->output_depth; ++oc) {
+        const uint32_t acc = edgec_cm_int4_dot_wide(filter, oc * depth, depth, x) + extra;
+        *output++ = edgec_fc_output(p, (int32_t)acc, oc, bias);
+      }
+    } else {
+      for (oc = 0; oc < p->output_depth; ++oc) {
+        const uint32_t acc = edgec_cm_int4_dot_direct(filter, oc * depth, depth, in, offset_pair) + extra;
+        *output++ = edgec_fc_output(p, (int32_t)acc, oc, bias);
+      }
+    }
+  }
+}
