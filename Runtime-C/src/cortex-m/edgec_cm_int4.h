@@ -27,6 +27,7 @@
 
 #include <stdint.h>
 
+#include "edgec/fixedpoint.h"
 #include "edgec_cm_dsp.h"
 #include "edgec_int4.h"
 
@@ -96,6 +97,21 @@ static inline void edgec_cm_int4_widen_part(const int8_t *x, int32_t n, uint32_t
   edgec_cm_int4_widen8((const int8_t *)v, offset_pair, dst);
 }
 
+/* The naked functions read their arguments from r0-r2 (AAPCS). */
+#define EDGEC_CM_INT4_ARG __attribute__((unused))
+
+/* Eight products into r4 (low), r5 (high): packed word r6, widened group
+ * r7-r10, mask r12, lr scratch. */
+#define EDGEC_CM_INT4_MAC8_ASM                                                                \
+  "and    lr, r12, r6\n\t"                                                                    \
+  "smlald r4, r5, lr, r7\n\t"                                                                 \
+  "and    lr, r12, r6, lsl #4\n\t"                                                            \
+  "smlald r4, r5, lr, r8\n\t"                                                                 \
+  "and    lr, r12, r6, lsl #8\n\t"                                                            \
+  "smlald r4, r5, lr, r9\n\t"                                                                 \
+  "and    lr, r12, r6, lsl #12\n\t"                                                           \
+  "smlald r4, r5, lr, r10\n\t"
+
 /* A 64-bit sum as two words, for the assembly. */
 typedef struct {
   uint32_t lo, hi;
@@ -127,12 +143,15 @@ static inline __attribute__((always_inline)) uint32_t edgec_cm_int4_word_odd(con
   return (edgec_cm_load32(bytes) >> 4) | ((uint32_t)bytes[4] << 28);
 }
 
-/* Elements [k, k + n) (n < 8) as a packed word, zeros above them. */
+/* Elements [k, k + n) (n < 8) as a packed word, zeros above them; reads
+ * only the bytes that hold them. */
 static inline uint32_t edgec_cm_int4_part(const int8_t *packed, int32_t k, int32_t n) {
+  const uint8_t *bytes = (const uint8_t *)packed + (k >> 1);
+  const int32_t count = ((k & 1) + n + 1) >> 1;
   uint32_t w = 0;
   int32_t i;
-  for (i = 0; i < n; ++i) w |= ((uint32_t)edgec_int4_at(packed, k + i) & 0xFu) << (4 * i);
-  return w;
+  for (i = 0; i < count; ++i) w |= (uint32_t)bytes[i] << (8 * i);
+  return (w >> (4 * (k & 1))) & ((1u << (4 * n)) - 1u);
 }
 
 /* The int8 kernels' sum (mod 2^32) from the 64-bit one: its bits 12..43. */
@@ -140,20 +159,68 @@ static inline uint32_t edgec_cm_int4_sum(const edgec_cm_int4_acc *acc) {
   return (acc->lo >> 12) | (acc->hi << 20);
 }
 
+/* The 64-bit sum of whole groups of eight: packed words from `bytes` on
+ * (any alignment), the widened groups [x, x_end) (word-aligned, at least
+ * one). Assembly: GCC reloads the mask and the end in the loop and does not
+ * use LDM for the groups; this is 13 instructions a group. */
+static int64_t __attribute__((naked, noinline, unused))
+edgec_cm_int4_groups_even(const uint8_t *bytes EDGEC_CM_INT4_ARG, const uint32_t *x EDGEC_CM_INT4_ARG,
+                          const uint32_t *x_end EDGEC_CM_INT4_ARG) {
+  __asm__("push   {r4-r10, lr}\n\t"
+          "movs   r4, #0\n\t"
+          "movs   r5, #0\n\t"
+          "mov    r12, #0xF000F000\n\t"
+          "1:\n\t"
+          "ldr    r6, [r0], #4\n\t"
+          "ldmia  r1!, {r7-r10}\n\t" EDGEC_CM_INT4_MAC8_ASM
+          "cmp    r1, r2\n\t"
+          "bne    1b\n\t"
+          "mov    r0, r4\n\t"
+          "mov    r1, r5\n\t"
+          "pop    {r4-r10, pc}\n\t");
+}
+
+/* The same for a run starting at an odd element: each word a nibble on,
+ * its top nibble from the next byte (16 instructions a group). */
+static int64_t __attribute__((naked, noinline, unused))
+edgec_cm_int4_groups_odd(const uint8_t *bytes EDGEC_CM_INT4_ARG, const uint32_t *x EDGEC_CM_INT4_ARG,
+                         const uint32_t *x_end EDGEC_CM_INT4_ARG) {
+  __asm__("push   {r4-r10, lr}\n\t"
+          "movs   r4, #0\n\t"
+          "movs   r5, #0\n\t"
+          "mov    r12, #0xF000F000\n\t"
+          "1:\n\t"
+          "ldr    r6, [r0], #4\n\t"
+          "ldrb   lr, [r0]\n\t"
+          "lsr    r6, r6, #4\n\t"
+          "orr    r6, r6, lr, lsl #28\n\t"
+          "ldmia  r1!, {r7-r10}\n\t" EDGEC_CM_INT4_MAC8_ASM
+          "cmp    r1, r2\n\t"
+          "bne    1b\n\t"
+          "mov    r0, r4\n\t"
+          "mov    r1, r5\n\t"
+          "pop    {r4-r10, pc}\n\t");
+}
+
 /* Sum over elements [k, k + n) of a packed tensor against a widened run
- * (edgec_cm_int4_widen8 groups, the last one partial). */
+ * (edgec_cm_int4_widen8 groups, the last one partial). Both parts of the
+ * 64-bit sum are multiples of 4096, so their sums' bits 12.. add. */
 static inline uint32_t edgec_cm_int4_dot_wide(const int8_t *packed, int32_t k, int32_t n,
                                               const uint32_t *x) {
   const uint8_t *bytes = (const uint8_t *)packed + (k >> 1);
   const uint32_t *end = x + 4 * (n >> 3);
   edgec_cm_int4_acc acc = {0u, 0u};
-  if ((k & 1) == 0) {
-    for (; x != end; x += 4, bytes += 4) edgec_cm_int4_mac8(edgec_cm_load32(bytes), x, &acc);
-  } else {
-    for (; x != end; x += 4, bytes += 4) edgec_cm_int4_mac8(edgec_cm_int4_word_odd(bytes), x, &acc);
+  uint32_t sum = 0;
+  if (x != end) {
+    const uint64_t groups = (uint64_t)((k & 1) == 0 ? edgec_cm_int4_groups_even(bytes, x, end)
+                                                    : edgec_cm_int4_groups_odd(bytes, x, end));
+    sum = (uint32_t)(groups >> 12);
   }
-  if ((n & 7) != 0) edgec_cm_int4_mac8(edgec_cm_int4_part(packed, k + (n & ~7), n & 7), x, &acc);
-  return edgec_cm_int4_sum(&acc);
+  if ((n & 7) != 0) {
+    edgec_cm_int4_mac8(edgec_cm_int4_part(packed, k + (n & ~7), n & 7), end, &acc);
+    sum += edgec_cm_int4_sum(&acc);
+  }
+  return sum;
 }
 
 /* The same against n int8 activations at x, widened on the fly. */
@@ -187,6 +254,23 @@ static inline void edgec_cm_int4_widen(const int8_t *x, int32_t n, uint32_t offs
   const int8_t *end = x + (n & ~7);
   for (; x != end; x += 8, dst += 4) edgec_cm_int4_widen8(x, offset_pair, dst);
   if ((n & 7) != 0) edgec_cm_int4_widen_part(x, n & 7, offset_pair, dst);
+}
+
+/* TFLM's MultiplyByQuantizedMultiplier(acc, m, s) + output_offset (the
+ * bias already in acc), before the clamp. In the common case — no left
+ * shift, e = -s <= 22, |acc| < 2^29, an int8 output offset — it is
+ * edgec_cm_dsp.h's fast form, whose overflow checks those bounds satisfy
+ * (2·|acc| < 2^30 and |round| <= 255·2^22 < 2^30); otherwise fixedpoint.h's
+ * exact scalar code. Checked per value, so no per-channel records. */
+static inline __attribute__((always_inline)) int32_t edgec_cm_int4_requantize(int32_t acc,
+                                                                              int32_t m, int32_t s,
+                                                                              int32_t output_offset) {
+  if (s <= 0 && s >= -22 && (uint32_t)acc + 0x20000000u < 0x40000000u &&
+      (uint32_t)output_offset + 128u < 256u) {
+    const int32_t round = (int32_t)((uint32_t)(2 * output_offset + 1) << -s);
+    return edgec_cm_requantize((int32_t)((uint32_t)acc << 1), m, round, 1 - s);
+  }
+  return edgec_multiply_by_quantized_multiplier(acc, m, s) + output_offset;
 }
 
 #endif /* EDGEC_CM_INT4_H */

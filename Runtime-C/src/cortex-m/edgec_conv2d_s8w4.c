@@ -23,8 +23,8 @@ static inline int8_t edgec_cm_conv_w4_out(const edgec_conv2d_s8_params *p, uint3
                                           const int32_t *bias, int32_t oc) {
   int32_t y;
   if (bias != NULL) acc += (uint32_t)bias[oc];
-  y = edgec_multiply_by_quantized_multiplier((int32_t)acc, p->multiplier[oc], p->shift[oc]);
-  return (int8_t)edgec_clamp(y + p->output_offset, p->act_min, p->act_max);
+  y = edgec_cm_int4_requantize((int32_t)acc, p->multiplier[oc], p->shift[oc], p->output_offset);
+  return (int8_t)edgec_clamp(y, p->act_min, p->act_max);
 }
 
 /* Every output channel of one pixel from its widened column. */

@@ -6,8 +6,8 @@
  * A channel's weights are strided by out_c nibbles in the [1, kh, kw, out_c]
  * filter, so the kernel goes channel by channel and unpacks each channel's
  * taps once for every pixel, not once per pixel:
- * - 3x3 filters (every MLPerf Tiny depthwise layer): the nine weights live
- *   in locals, and a pixel whose taps all lie inside the input costs nine
+ * - 3x3 filters (every MLPerf Tiny depthwise layer): the nine weights are
+ *   unpacked once a channel, and a pixel whose taps all lie inside the input costs nine
  *   loads and nine multiply-adds of the raw int8 values; the input offset
  *   enters once as offset · Σw (exact: the sum is the same integer);
  * - other pixels and filters: the taps inside the input, each weight read
@@ -16,14 +16,14 @@
  */
 #include "edgec/fixedpoint.h"
 #include "edgec/kernels.h"
-#include "edgec_int4.h"
+#include "edgec_cm_int4.h"
 
 static inline int8_t edgec_cm_dw_w4_out(const edgec_depthwise_conv2d_s8_params *p, uint32_t acc,
                                         const int32_t *bias, int32_t oc) {
   int32_t y;
   if (bias != NULL) acc += (uint32_t)bias[oc];
-  y = edgec_multiply_by_quantized_multiplier((int32_t)acc, p->multiplier[oc], p->shift[oc]);
-  return (int8_t)edgec_clamp(y + p->output_offset, p->act_min, p->act_max);
+  y = edgec_cm_int4_requantize((int32_t)acc, p->multiplier[oc], p->shift[oc], p->output_offset);
+  return (int8_t)edgec_clamp(y, p->act_min, p->act_max);
 }
 
 /* Channel oc at one pixel over the taps inside the input; `x` is the
@@ -47,6 +47,25 @@ static uint32_t edgec_cm_dw_w4_edge(const edgec_depthwise_conv2d_s8_params *p, c
   return acc;
 }
 
+/* A 3x3 pixel with taps in the padding: the taps inside the input, the
+ * channel's weights w in tap order; `x` is the image at the channel. */
+static uint32_t edgec_cm_dw_w4_border(const edgec_depthwise_conv2d_s8_params *p, const int8_t *x,
+                                      const int32_t *w, int32_t iy0, int32_t ix0) {
+  const edgec_dims in = p->input;
+  uint32_t acc = 0;
+  int32_t ky, kx;
+  for (ky = 0; ky < 3; ++ky) {
+    const int32_t iy = iy0 + ky * p->dilation_h;
+    if (iy < 0 || iy >= in.h) continue;
+    for (kx = 0; kx < 3; ++kx) {
+      const int32_t ix = ix0 + kx * p->dilation_w;
+      if (ix < 0 || ix >= in.w) continue;
+      acc += (uint32_t)(w[ky * 3 + kx] * ((int32_t)x[(iy * in.w + ix) * in.c] + p->input_offset));
+    }
+  }
+  return acc;
+}
+
 /* Channel oc of every pixel of a 3x3 layer. */
 static void edgec_cm_dw_w4_3x3(const edgec_depthwise_conv2d_s8_params *p, const int8_t *input,
                                const int8_t *filter, const int32_t *bias, int8_t *output,
@@ -55,13 +74,11 @@ static void edgec_cm_dw_w4_3x3(const edgec_depthwise_conv2d_s8_params *p, const 
   const int32_t ic = oc / p->depth_multiplier, c = in.c;
   const int32_t row = p->dilation_h * in.w * c, tap = p->dilation_w * c;
   const int32_t span_h = 2 * p->dilation_h + 1, span_w = 2 * p->dilation_w + 1;
-  const int32_t w0 = edgec_int4_at(filter, oc), w1 = edgec_int4_at(filter, out.c + oc),
-                w2 = edgec_int4_at(filter, 2 * out.c + oc), w3 = edgec_int4_at(filter, 3 * out.c + oc),
-                w4 = edgec_int4_at(filter, 4 * out.c + oc), w5 = edgec_int4_at(filter, 5 * out.c + oc),
-                w6 = edgec_int4_at(filter, 6 * out.c + oc), w7 = edgec_int4_at(filter, 7 * out.c + oc),
-                w8 = edgec_int4_at(filter, 8 * out.c + oc);
-  const uint32_t offset_sum =
-      (uint32_t)p->input_offset * (uint32_t)(w0 + w1 + w2 + w3 + w4 + w5 + w6 + w7 + w8);
+  int32_t w[9], t;
+  uint32_t offset_sum;
+  for (t = 0; t < 9; ++t) w[t] = edgec_int4_at(filter, t * out.c + oc);
+  offset_sum = (uint32_t)p->input_offset *
+               (uint32_t)(w[0] + w[1] + w[2] + w[3] + w[4] + w[5] + w[6] + w[7] + w[8]);
   int32_t b, oy, ox;
   for (b = 0; b < out.n; ++b) {
     const int8_t *image = input + b * in.h * in.w * c;
@@ -74,14 +91,14 @@ static void edgec_cm_dw_w4_3x3(const edgec_depthwise_conv2d_s8_params *p, const 
         uint32_t acc;
         if (rows_inside && ix0 >= 0 && ix0 + span_w <= in.w) {
           const int8_t *x = image + (iy0 * in.w + ix0) * c + ic;
-          int32_t s = w0 * x[0] + w1 * x[tap] + w2 * x[2 * tap];
+          int32_t s = w[0] * x[0] + w[1] * x[tap] + w[2] * x[2 * tap];
           x += row;
-          s += w3 * x[0] + w4 * x[tap] + w5 * x[2 * tap];
+          s += w[3] * x[0] + w[4] * x[tap] + w[5] * x[2 * tap];
           x += row;
-          s += w6 * x[0] + w7 * x[tap] + w8 * x[2 * tap];
+          s += w[6] * x[0] + w[7] * x[tap] + w[8] * x[2 * tap];
           acc = (uint32_t)s + offset_sum;
         } else {
-          acc = edgec_cm_dw_w4_edge(p, image, filter, iy0, ix0, ic, oc);
+          acc = edgec_cm_dw_w4_border(p, image + ic, w, iy0, ix0);
         }
         *o = edgec_cm_dw_w4_out(p, acc, bias, oc);
       }

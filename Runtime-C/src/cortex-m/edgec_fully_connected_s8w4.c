@@ -37,6 +37,18 @@ static void edgec_cm_fc_w4_plain(const edgec_fully_connected_s8_params *p, const
   }
 }
 
+/* edgec_fc_output with the fast requantization in TFLM's rounding mode. */
+static inline int8_t edgec_cm_fc_w4_out(const edgec_fully_connected_s8_params *p, uint32_t acc,
+                                        int32_t oc, const int32_t *bias) {
+  const int32_t channel = p->per_channel ? oc : 0;
+  int32_t y;
+  if (p->rounding != EDGEC_ROUND_DOUBLE) return edgec_fc_output(p, (int32_t)acc, oc, bias);
+  if (bias != NULL) acc += (uint32_t)bias[oc];
+  y = edgec_cm_int4_requantize((int32_t)acc, p->multiplier[channel], p->shift[channel],
+                               p->output_offset);
+  return (int8_t)edgec_clamp(y, p->act_min, p->act_max);
+}
+
 void edgec_fully_connected_s8w4(const edgec_fully_connected_s8_params *p, const int8_t *input,
                                 const int8_t *filter, const int32_t *bias, int8_t *output,
                                 void *scratch, int32_t scratch_bytes) {
@@ -61,12 +73,12 @@ void edgec_fully_connected_s8w4(const edgec_fully_connected_s8_params *p, const 
       edgec_cm_int4_widen(in, depth, offset_pair, x);
       for (oc = 0; oc < p->output_depth; ++oc) {
         const uint32_t acc = edgec_cm_int4_dot_wide(filter, oc * depth, depth, x) + extra;
-        *output++ = edgec_fc_output(p, (int32_t)acc, oc, bias);
+        *output++ = edgec_cm_fc_w4_out(p, acc, oc, bias);
       }
     } else {
       for (oc = 0; oc < p->output_depth; ++oc) {
         const uint32_t acc = edgec_cm_int4_dot_direct(filter, oc * depth, depth, in, offset_pair) + extra;
-        *output++ = edgec_fc_output(p, (int32_t)acc, oc, bias);
+        *output++ = edgec_cm_fc_w4_out(p, acc, oc, bias);
       }
     }
   }
