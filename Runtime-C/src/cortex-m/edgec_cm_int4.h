@@ -40,22 +40,24 @@ static inline int32_t edgec_cm_int4_wide_bytes(int32_t n) { return 16 * ((n + 7)
 /* Scratch for the full-speed paths (kernels.h; Sources/EdgeCodegen/
  * KernelScratch.swift mirrors these formulas), G8 = ceil(depth / 8):
  *
- * edgec_conv2d_s8w4 (depth = kh · kw · in_c): 24 · G8 bytes — the receptive
- *   field gathered as int8 (8 bytes a group), then widened (16 bytes a
- *   group); 0 for grouped convolutions (filter depth != in_c).
- * edgec_fully_connected_s8w4 (depth = accum_depth): 16 · G8 bytes — one
- *   widened input row.
+ * edgec_conv2d_s8w4 (depth = kh · kw · in_c): 24 · G8 + 4 · out_c bytes —
+ *   the receptive field gathered as int8 (8 bytes a group), then widened
+ *   (16 bytes a group), and every output channel's sum (4 bytes); 0 for
+ *   grouped convolutions (filter depth != in_c).
+ * edgec_fully_connected_s8w4 (depth = accum_depth): 16 · G8 + 4 · out
+ *   bytes — one widened input row and every output's sum.
  *
- * With less, both take their scratch-free paths (the input widened on the
- * fly for every dot product). */
+ * Without room for the sums, each dot product is one call (slower for
+ * shallow layers); with less than the widened run, the scratch-free paths
+ * widen the input on the fly for every dot product. */
 static inline int32_t edgec_cm_int4_conv_scratch_bytes(int32_t kh, int32_t kw, int32_t in_c,
-                                                       int32_t filter_c) {
+                                                       int32_t filter_c, int32_t out_c) {
   if (filter_c != in_c) return 0;
-  return 24 * ((kh * kw * in_c + 7) >> 3);
+  return 24 * ((kh * kw * in_c + 7) >> 3) + 4 * out_c;
 }
 
-static inline int32_t edgec_cm_int4_fc_scratch_bytes(int32_t depth) {
-  return edgec_cm_int4_wide_bytes(depth);
+static inline int32_t edgec_cm_int4_fc_scratch_bytes(int32_t depth, int32_t out) {
+  return edgec_cm_int4_wide_bytes(depth) + 4 * out;
 }
 
 /* PKHBT a, b, LSL #16 (a's low halfword, b's low halfword above it) and
@@ -202,6 +204,60 @@ edgec_cm_int4_groups_odd(const uint8_t *bytes EDGEC_CM_INT4_ARG, const uint32_t 
           "pop    {r4-r10, pc}\n\t");
 }
 
+/* Many rows against one widened run, for an even row depth (every row then
+ * starts at a whole byte): each row's whole groups, its sum's bits 12..43
+ * stored in `sums`. The rows' tails, if any, are the caller's. */
+typedef struct {
+  const uint8_t *bytes;   /* the first row's first byte */
+  const uint32_t *x;      /* the widened run: its whole groups */
+  const uint32_t *x_end;  /* (at least one) */
+  uint32_t *sums;         /* one a row */
+  uint32_t *sums_end;
+  int32_t skip;           /* bytes from a row's last whole group to the next row */
+} edgec_cm_int4_rows_args;
+
+/* 13 instructions a group and 10 a row. */
+static void __attribute__((naked, noinline, unused))
+edgec_cm_int4_rows(const edgec_cm_int4_rows_args *args EDGEC_CM_INT4_ARG) {
+  __asm__("push   {r4-r11, lr}\n\t"
+          "ldr    r1, [r0, #4]\n\t"
+          "ldr    r2, [r0, #8]\n\t"
+          "ldr    r3, [r0, #12]\n\t"
+          "ldr    r4, [r0, #16]\n\t"
+          "ldr    r5, [r0, #20]\n\t"
+          "ldr    r0, [r0]\n\t"
+          "push   {r4, r5}\n\t" /* [sp]: sums_end, [sp, #4]: skip */
+          "mov    r11, r1\n\t"
+          "mov    r12, #0xF000F000\n\t"
+          "1:\n\t"
+          "movs   r4, #0\n\t"
+          "movs   r5, #0\n\t"
+          "mov    r1, r11\n\t"
+          "2:\n\t"
+          "ldr    r6, [r0], #4\n\t"
+          "ldmia  r1!, {r7-r10}\n\t" EDGEC_CM_INT4_MAC8_ASM
+          "cmp    r1, r2\n\t"
+          "bne    2b\n\t"
+          "lsrs   r4, r4, #12\n\t"
+          "orr    r4, r4, r5, lsl #20\n\t"
+          "str    r4, [r3], #4\n\t"
+          "ldrd   r6, r7, [sp]\n\t"
+          "add    r0, r0, r7\n\t"
+          "cmp    r3, r6\n\t"
+          "bne    1b\n\t"
+          "add    sp, sp, #8\n\t"
+          "pop    {r4-r11, pc}\n\t");
+}
+
+/* The tail of row r (elements [k, k + n), n < 8 left after the whole groups)
+ * against the run's last group x. */
+static inline uint32_t edgec_cm_int4_tail(const int8_t *packed, int32_t k, int32_t n,
+                                          const uint32_t *x) {
+  edgec_cm_int4_acc acc = {0u, 0u};
+  edgec_cm_int4_mac8(edgec_cm_int4_part(packed, k, n), x, &acc);
+  return edgec_cm_int4_sum(&acc);
+}
+
 /* Sum over elements [k, k + n) of a packed tensor against a widened run
  * (edgec_cm_int4_widen8 groups, the last one partial). Both parts of the
  * 64-bit sum are multiples of 4096, so their sums' bits 12.. add. */
@@ -209,18 +265,40 @@ static inline uint32_t edgec_cm_int4_dot_wide(const int8_t *packed, int32_t k, i
                                               const uint32_t *x) {
   const uint8_t *bytes = (const uint8_t *)packed + (k >> 1);
   const uint32_t *end = x + 4 * (n >> 3);
-  edgec_cm_int4_acc acc = {0u, 0u};
   uint32_t sum = 0;
   if (x != end) {
     const uint64_t groups = (uint64_t)((k & 1) == 0 ? edgec_cm_int4_groups_even(bytes, x, end)
                                                     : edgec_cm_int4_groups_odd(bytes, x, end));
     sum = (uint32_t)(groups >> 12);
   }
-  if ((n & 7) != 0) {
-    edgec_cm_int4_mac8(edgec_cm_int4_part(packed, k + (n & ~7), n & 7), end, &acc);
-    sum += edgec_cm_int4_sum(&acc);
-  }
+  if ((n & 7) != 0) sum += edgec_cm_int4_tail(packed, k + (n & ~7), n & 7, end);
   return sum;
+}
+
+/* sums[r] = row r's sum (mod 2^32) for rows [0, rows) of n elements each
+ * (row r from element r·n) against the widened run x: through
+ * edgec_cm_int4_rows when n is even, one row at a time otherwise. */
+static inline void edgec_cm_int4_all_rows(const int8_t *packed, int32_t rows, int32_t n,
+                                          const uint32_t *x, uint32_t *sums) {
+  const int32_t whole = n & ~7;
+  int32_t r;
+  if ((n & 1) != 0 || whole == 0) {
+    for (r = 0; r < rows; ++r) sums[r] = edgec_cm_int4_dot_wide(packed, r * n, n, x);
+    return;
+  }
+  {
+    edgec_cm_int4_rows_args a;
+    a.bytes = (const uint8_t *)packed;
+    a.x = x;
+    a.x_end = x + whole / 2;
+    a.sums = sums;
+    a.sums_end = sums + rows;
+    a.skip = (n - whole) / 2;
+    edgec_cm_int4_rows(&a);
+  }
+  if ((n & 7) != 0) {
+    for (r = 0; r < rows; ++r) sums[r] += edgec_cm_int4_tail(packed, r * n + whole, n & 7, x + whole / 2);
+  }
 }
 
 /* The same against n int8 activations at x, widened on the fly. */

@@ -7,7 +7,9 @@
  * - With the scratch of edgec_cm_int4_conv_scratch_bytes, each output
  *   pixel's receptive field is widened once into a column (gathered as int8
  *   first, the zero point in the padding, unless its kernel rows are whole
- *   groups of eight inside the input) and every filter row runs against it.
+ *   groups of eight inside the input) and every filter row runs against it
+ *   in one call (edgec_cm_int4_all_rows); with room for the column but not
+ *   for the sums, one call per filter row.
  * - With less (none, at a model's peak step), and for grouped layers, each
  *   dot product widens the input on the fly, over the taps inside the input
  *   only: one run per kernel row when dilation_w is 1 and the filter is as
@@ -27,11 +29,18 @@ static inline int8_t edgec_cm_conv_w4_out(const edgec_conv2d_s8_params *p, uint3
   return (int8_t)edgec_clamp(y, p->act_min, p->act_max);
 }
 
-/* Every output channel of one pixel from its widened column. */
+/* Every output channel of one pixel from its widened column: all the sums
+ * first when `sums` has room for them, else one dot product at a time. */
 static void edgec_cm_conv_w4_column(const edgec_conv2d_s8_params *p, const int8_t *filter,
-                                    const int32_t *bias, const uint32_t *column, int8_t *out) {
+                                    const int32_t *bias, const uint32_t *column, uint32_t *sums,
+                                    int8_t *out) {
   const int32_t depth = p->filter.h * p->filter.w * p->filter.c;
   int32_t oc;
+  if (sums != NULL) {
+    edgec_cm_int4_all_rows(filter, p->output.c, depth, column, sums);
+    for (oc = 0; oc < p->output.c; ++oc) out[oc] = edgec_cm_conv_w4_out(p, sums[oc], bias, oc);
+    return;
+  }
   for (oc = 0; oc < p->output.c; ++oc) {
     out[oc] = edgec_cm_conv_w4_out(p, edgec_cm_int4_dot_wide(filter, oc * depth, depth, column),
                                    bias, oc);
@@ -60,7 +69,7 @@ static void edgec_cm_conv_w4_gather(const edgec_conv2d_s8_params *p, const int8_
 
 static void edgec_cm_conv_w4_wide(const edgec_conv2d_s8_params *p, const int8_t *input,
                                   const int8_t *filter, const int32_t *bias, int8_t *output,
-                                  uint32_t *scratch) {
+                                  uint32_t *scratch, int with_sums) {
   const edgec_dims in = p->input, f = p->filter, out = p->output;
   const int32_t depth = f.h * f.w * f.c, row_bytes = f.w * in.c;
   const int32_t span_h = (f.h - 1) * p->dilation_h + 1, span_w = (f.w - 1) * p->dilation_w + 1;
@@ -69,6 +78,7 @@ static void edgec_cm_conv_w4_wide(const edgec_conv2d_s8_params *p, const int8_t 
   const int rows_direct = p->dilation_w == 1 && (row_bytes & 7) == 0;
   uint32_t *const column = scratch;
   int8_t *const field = (int8_t *)(scratch + 4 * ((depth + 7) >> 3));
+  uint32_t *const sums = with_sums ? scratch + 6 * ((depth + 7) >> 3) : NULL;
   int32_t b, oy, ox, ky;
   for (b = 0; b < out.n; ++b) {
     const int8_t *image = input + b * in.h * in.w * in.c;
@@ -85,7 +95,7 @@ static void edgec_cm_conv_w4_wide(const edgec_conv2d_s8_params *p, const int8_t 
           edgec_cm_conv_w4_gather(p, image, iy0, ix0, field);
           edgec_cm_int4_widen(field, depth, offset_pair, column);
         }
-        edgec_cm_conv_w4_column(p, filter, bias, column, output);
+        edgec_cm_conv_w4_column(p, filter, bias, column, sums, output);
       }
     }
   }
@@ -180,12 +190,14 @@ static void edgec_cm_conv_w4_plain(const edgec_conv2d_s8_params *p, const int8_t
 void edgec_conv2d_s8w4(const edgec_conv2d_s8_params *p, const int8_t *input, const int8_t *filter,
                        const int32_t *bias, int8_t *output, void *scratch, int32_t scratch_bytes) {
   const int32_t full = edgec_cm_int4_conv_scratch_bytes(p->filter.h, p->filter.w, p->input.c,
-                                                        p->filter.c);
+                                                        p->filter.c, p->output.c);
+  const int32_t columns = full - 4 * p->output.c; /* the field and the widened column */
   /* The wide path's padding is the zero point, an int8 for int8 offsets;
    * the on-the-fly path needs x + offset within int16. */
-  if (full > 0 && scratch != NULL && scratch_bytes >= full && p->input_offset >= -127 &&
+  if (full > 0 && scratch != NULL && scratch_bytes >= columns && p->input_offset >= -127 &&
       p->input_offset <= 128) {
-    edgec_cm_conv_w4_wide(p, input, filter, bias, output, (uint32_t *)scratch);
+    edgec_cm_conv_w4_wide(p, input, filter, bias, output, (uint32_t *)scratch,
+                          scratch_bytes >= full);
   } else if (p->input_offset >= -32640 && p->input_offset <= 32640) {
     edgec_cm_conv_w4_direct(p, input, filter, bias, output);
   } else {

@@ -6,9 +6,10 @@
  *
  * Every weight row is read packed, eight weights a word, through
  * edgec_cm_int4.h's dot products. With the scratch of
- * edgec_cm_int4_fc_scratch_bytes (edgec_cm_int4.h: one widened input row,
- * 16 bytes a group of eight) each input row is
- * widened once and every weight row runs against it; with less (none, at a
+ * edgec_cm_int4_fc_scratch_bytes (one widened input row, 16 bytes a group of
+ * eight, and a sum per output) each input row is widened once and every
+ * weight row runs against it in one call (edgec_cm_int4_all_rows); with
+ * room for the row only, one call per weight row; with less (none, at a
  * model's peak step) each dot product widens the input on the fly.
  *
  * A filter offset (asymmetric per-tensor weights) adds filter_offset · Σ(x +
@@ -54,8 +55,11 @@ void edgec_fully_connected_s8w4(const edgec_fully_connected_s8_params *p, const 
                                 void *scratch, int32_t scratch_bytes) {
   const int32_t depth = p->accum_depth;
   const uint32_t offset_pair = edgec_cm_pair16(p->input_offset);
-  const int wide = scratch != NULL && scratch_bytes >= edgec_cm_int4_fc_scratch_bytes(depth);
+  const int32_t full = edgec_cm_int4_fc_scratch_bytes(depth, p->output_depth);
+  const int32_t row_bytes = full - 4 * p->output_depth; /* the widened row */
+  const int wide = scratch != NULL && scratch_bytes >= row_bytes;
   uint32_t *const x = (uint32_t *)scratch;
+  uint32_t *const sums = wide && scratch_bytes >= full ? x + row_bytes / 4 : NULL;
   int32_t b, oc, d;
   if (p->input_offset < -32640 || p->input_offset > 32640) {
     edgec_cm_fc_w4_plain(p, input, filter, bias, output);
@@ -71,6 +75,13 @@ void edgec_fully_connected_s8w4(const edgec_fully_connected_s8_params *p, const 
     }
     if (wide) {
       edgec_cm_int4_widen(in, depth, offset_pair, x);
+      if (sums != NULL) {
+        edgec_cm_int4_all_rows(filter, p->output_depth, depth, x, sums);
+        for (oc = 0; oc < p->output_depth; ++oc) {
+          *output++ = edgec_cm_fc_w4_out(p, sums[oc] + extra, oc, bias);
+        }
+        continue;
+      }
       for (oc = 0; oc < p->output_depth; ++oc) {
         const uint32_t acc = edgec_cm_int4_dot_wide(filter, oc * depth, depth, x) + extra;
         *output++ = edgec_cm_fc_w4_out(p, acc, oc, bias);
