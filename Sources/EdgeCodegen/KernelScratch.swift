@@ -15,6 +15,15 @@ import EdgeCore
 ///   exact-list entry and spare outputs; 0 for grouped convolutions;
 /// - FULLY_CONNECTED: 4·((batches ≥ 3 ? 8 : 2)·G + 9·out);
 /// - 0 for a depth below 4 and for every other kernel.
+///
+/// The int4-weight kernels' formulas are in
+/// Runtime-C/src/cortex-m/edgec_cm_int4.h (`edgec_cm_int4_conv_scratch_bytes`,
+/// `edgec_cm_int4_fc_scratch_bytes`), with G8 the depth in groups of eight:
+/// - CONV_2D int4: 24·G8 + 4·out_c — the gathered receptive field (8 bytes a
+///   group), its widened column (16) and every channel's sum; 0 for grouped
+///   convolutions;
+/// - FULLY_CONNECTED int4: 16·G8 + 4·out — one widened input row and every
+///   output's sum.
 func cortexMScratchBytes(kernel cFunction: String, filter: Shape, input: Shape) -> Int {
   switch cFunction {
   case "edgec_conv2d_s8", "edgec_conv2d_add_s8":
@@ -29,6 +38,14 @@ func cortexMScratchBytes(kernel cFunction: String, filter: Shape, input: Shape) 
     let groups = (depth + 3) / 4
     let batches = input.elementCount / depth
     return 4 * ((batches >= 3 ? 8 : 2) * groups + 9 * outputs)
+  case "edgec_conv2d_s8w4":
+    guard filter.rank == 4, input.rank == 4, filter[3] == input[3] else { return 0 }
+    let (outChannels, depth) = (filter[0], filter[1] * filter[2] * filter[3])
+    return 24 * ((depth + 7) / 8) + 4 * outChannels
+  case "edgec_fully_connected_s8w4":
+    guard filter.rank == 2 else { return 0 }
+    let (outputs, depth) = (filter[0], filter[1])
+    return 16 * ((depth + 7) / 8) + 4 * outputs
   default:
     return 0
   }

@@ -32,4 +32,18 @@ import Testing
     // 16 rows of 128 -> 64: 4 · (8 · 32 + 9 · 64).
     #expect(cortexMScratchBytes(kernel: "edgec_fully_connected_s8", filter: Shape([64, 128]), input: Shape([16, 128])) == 3328)
   }
+
+  @Test func int4KernelsAskForTheirWidenedRunAndSums() {
+    // ResNet-8 3x3x16 -> 16 with int4 weights: G8 = 18, 24 · 18 + 4 · 16.
+    #expect(cortexMScratchBytes(kernel: "edgec_conv2d_s8w4", filter: Shape([16, 3, 3, 16]), input: Shape([1, 32, 32, 16])) == 496)
+    // VWW's first layer, 27 deep: G8 = 4, 24 · 4 + 4 · 8.
+    #expect(cortexMScratchBytes(kernel: "edgec_conv2d_s8w4", filter: Shape([8, 3, 3, 3]), input: Shape([1, 96, 96, 3])) == 128)
+    // Grouped: none.
+    #expect(cortexMScratchBytes(kernel: "edgec_conv2d_s8w4", filter: Shape([8, 3, 3, 2]), input: Shape([1, 8, 8, 4])) == 0)
+    // AD01 640 -> 128: 16 · 80 + 4 · 128; a depth of 3 still takes one group.
+    #expect(cortexMScratchBytes(kernel: "edgec_fully_connected_s8w4", filter: Shape([128, 640]), input: Shape([1, 640])) == 1792)
+    #expect(cortexMScratchBytes(kernel: "edgec_fully_connected_s8w4", filter: Shape([10, 3]), input: Shape([1, 3])) == 56)
+    // The depthwise kernel takes no scratch.
+    #expect(cortexMScratchBytes(kernel: "edgec_depthwise_conv2d_s8w4", filter: Shape([1, 3, 3, 8]), input: Shape([1, 8, 8, 8])) == 0)
+  }
 }
