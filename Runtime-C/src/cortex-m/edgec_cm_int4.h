@@ -301,7 +301,24 @@ static inline void edgec_cm_int4_all_rows(const int8_t *packed, int32_t rows, in
   }
 }
 
-/* The same against n int8 activations at x, widened on the fly. */
+/* Elements [k, k + n) against n activations at x one at a time: for runs
+ * too short for a group (a kernel row of a one-channel input), where
+ * widening a part-group costs more than it saves. */
+static inline uint32_t edgec_cm_int4_dot_scalar(const int8_t *packed, int32_t k, int32_t n,
+                                                const int8_t *x, int32_t offset) {
+  uint32_t acc = 0;
+  int32_t i;
+  for (i = 0; i < n; ++i) {
+    const int32_t j = k + i;
+    const uint32_t byte = (uint8_t)packed[j >> 1];
+    const int32_t w = (int32_t)(byte << (28 - 4 * (j & 1))) >> 28; /* the nibble, signed */
+    acc += (uint32_t)(w * ((int32_t)x[i] + offset));
+  }
+  return acc;
+}
+
+/* The same against n int8 activations at x, widened on the fly; the tail
+ * of fewer than eight one at a time. */
 static inline uint32_t edgec_cm_int4_dot_direct(const int8_t *packed, int32_t k, int32_t n,
                                                 const int8_t *x, uint32_t offset_pair) {
   const uint8_t *bytes = (const uint8_t *)packed + (k >> 1);
@@ -319,11 +336,8 @@ static inline uint32_t edgec_cm_int4_dot_direct(const int8_t *packed, int32_t k,
       edgec_cm_int4_mac8(edgec_cm_int4_word_odd(bytes), v, &acc);
     }
   }
-  if ((n & 7) != 0) {
-    edgec_cm_int4_widen_part(x, n & 7, offset_pair, v);
-    edgec_cm_int4_mac8(edgec_cm_int4_part(packed, k + (n & ~7), n & 7), v, &acc);
-  }
-  return edgec_cm_int4_sum(&acc);
+  return edgec_cm_int4_sum(&acc) +
+         edgec_cm_int4_dot_scalar(packed, k + (n & ~7), n & 7, x, (int16_t)(offset_pair & 0xFFFFu));
 }
 
 /* n activations at x widened into dst (the last group padded). */
