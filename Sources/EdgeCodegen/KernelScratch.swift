@@ -19,9 +19,9 @@ import EdgeCore
 /// The int4-weight kernels' formulas are in
 /// Runtime-C/src/cortex-m/edgec_cm_int4.h (`edgec_cm_int4_conv_scratch_bytes`,
 /// `edgec_cm_int4_fc_scratch_bytes`), with G8 the depth in groups of eight:
-/// - CONV_2D int4: 24·G8 + 4·out_c — the gathered receptive field (8 bytes a
-///   group), its widened column (16) and every channel's sum; 0 for grouped
-///   convolutions;
+/// - CONV_2D int4: 24·G8 + 16·out_c — the gathered receptive field (8 bytes
+///   a group), its widened column (16), and per channel its sum (4) and
+///   requantization record (12); 0 for grouped convolutions;
 /// - FULLY_CONNECTED int4: 16·G8 + 4·out — one widened input row and every
 ///   output's sum.
 func cortexMScratchBytes(kernel cFunction: String, filter: Shape, input: Shape) -> Int {
@@ -41,7 +41,7 @@ func cortexMScratchBytes(kernel cFunction: String, filter: Shape, input: Shape) 
   case "edgec_conv2d_s8w4":
     guard filter.rank == 4, input.rank == 4, filter[3] == input[3] else { return 0 }
     let (outChannels, depth) = (filter[0], filter[1] * filter[2] * filter[3])
-    return 24 * ((depth + 7) / 8) + 4 * outChannels
+    return 24 * ((depth + 7) / 8) + 16 * outChannels
   case "edgec_fully_connected_s8w4":
     guard filter.rank == 2 else { return 0 }
     let (outputs, depth) = (filter[0], filter[1])

@@ -40,20 +40,21 @@ static inline int32_t edgec_cm_int4_wide_bytes(int32_t n) { return 16 * ((n + 7)
 /* Scratch for the full-speed paths (kernels.h; Sources/EdgeCodegen/
  * KernelScratch.swift mirrors these formulas), G8 = ceil(depth / 8):
  *
- * edgec_conv2d_s8w4 (depth = kh · kw · in_c): 24 · G8 + 4 · out_c bytes —
+ * edgec_conv2d_s8w4 (depth = kh · kw · in_c): 24 · G8 + 16 · out_c bytes —
  *   the receptive field gathered as int8 (8 bytes a group), then widened
- *   (16 bytes a group), and every output channel's sum (4 bytes); 0 for
- *   grouped convolutions (filter depth != in_c).
+ *   (16 bytes a group), and per output channel its sum (4 bytes) and
+ *   requantization record (12); 0 for grouped convolutions (filter depth
+ *   != in_c).
  * edgec_fully_connected_s8w4 (depth = accum_depth): 16 · G8 + 4 · out
  *   bytes — one widened input row and every output's sum.
  *
- * Without room for the sums, each dot product is one call (slower for
- * shallow layers); with less than the widened run, the scratch-free paths
+ * Without room for the sums (and the conv's records), each dot product is
+ * one call, requantized on its own (slower for shallow layers); with less than the widened run, the scratch-free paths
  * widen the input on the fly for every dot product. */
 static inline int32_t edgec_cm_int4_conv_scratch_bytes(int32_t kh, int32_t kw, int32_t in_c,
                                                        int32_t filter_c, int32_t out_c) {
   if (filter_c != in_c) return 0;
-  return 24 * ((kh * kw * in_c + 7) >> 3) + 4 * out_c;
+  return 24 * ((kh * kw * in_c + 7) >> 3) + 16 * out_c;
 }
 
 static inline int32_t edgec_cm_int4_fc_scratch_bytes(int32_t depth, int32_t out) {
@@ -363,6 +364,26 @@ static inline __attribute__((always_inline)) int32_t edgec_cm_int4_requantize(in
     return edgec_cm_requantize((int32_t)((uint32_t)acc << 1), m, round, 1 - s);
   }
   return edgec_multiply_by_quantized_multiplier(acc, m, s) + output_offset;
+}
+
+/* One channel's requantization, decided once per call: the fast form's
+ * constants when it holds for every sum the channel can have (shift > 0),
+ * else shift 0 for fixedpoint.h's exact code. */
+typedef struct {
+  int32_t multiplier, round, shift;
+} edgec_cm_int4_record;
+
+/* The record for multiplier m, shift s and an output offset, given |acc| <=
+ * bound for the accumulator including the bias. */
+static inline void edgec_cm_int4_record_prepare(int32_t m, int32_t s, int32_t output_offset,
+                                                int64_t bound, edgec_cm_int4_record *r) {
+  r->shift = 0;
+  if (s <= 0 && s >= -22 && bound < ((int64_t)1 << 29) && output_offset >= -128 &&
+      output_offset <= 127) {
+    r->multiplier = m;
+    r->round = (int32_t)((uint32_t)(2 * output_offset + 1) << -s);
+    r->shift = 1 - s;
+  }
 }
 
 #endif /* EDGEC_CM_INT4_H */

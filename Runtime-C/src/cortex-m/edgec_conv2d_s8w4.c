@@ -8,8 +8,9 @@
  *   pixel's receptive field is widened once into a column (gathered as int8
  *   first, the zero point in the padding, unless its kernel rows are whole
  *   groups of eight inside the input) and every filter row runs against it
- *   in one call (edgec_cm_int4_all_rows); with room for the column but not
- *   for the sums, one call per filter row.
+ *   in one call (edgec_cm_int4_all_rows), then requantized from per-channel
+ *   records made once per call; with room for the column but not for the
+ *   sums and records, one call per filter row.
  * - With less (none, at a model's peak step), and for grouped layers, each
  *   dot product widens the input on the fly, over the taps inside the input
  *   only: one run per kernel row when dilation_w is 1 and the filter is as
@@ -29,16 +30,40 @@ static inline int8_t edgec_cm_conv_w4_out(const edgec_conv2d_s8_params *p, uint3
   return (int8_t)edgec_clamp(y, p->act_min, p->act_max);
 }
 
+/* The records of every channel (edgec_cm_int4.h), for sums bounded by
+ * depth · 8 · (128 + |input_offset|) plus the bias. */
+static void edgec_cm_conv_w4_records(const edgec_conv2d_s8_params *p, const int32_t *bias,
+                                     edgec_cm_int4_record *records) {
+  const int32_t offset = p->input_offset < 0 ? -p->input_offset : p->input_offset;
+  const int64_t products = (int64_t)p->filter.h * p->filter.w * p->filter.c * 8 * (128 + offset);
+  int32_t oc;
+  for (oc = 0; oc < p->output.c; ++oc) {
+    const int64_t b = bias != NULL ? (int64_t)bias[oc] : 0;
+    edgec_cm_int4_record_prepare(p->multiplier[oc], p->shift[oc], p->output_offset,
+                                 products + (b < 0 ? -b : b), &records[oc]);
+  }
+}
+
 /* Every output channel of one pixel from its widened column: all the sums
- * first when `sums` has room for them, else one dot product at a time. */
+ * first, requantized from the records, when the scratch has room for them
+ * (`sums` not NULL), else one dot product at a time. */
 static void edgec_cm_conv_w4_column(const edgec_conv2d_s8_params *p, const int8_t *filter,
                                     const int32_t *bias, const uint32_t *column, uint32_t *sums,
-                                    int8_t *out) {
+                                    const edgec_cm_int4_record *records, int8_t *out) {
   const int32_t depth = p->filter.h * p->filter.w * p->filter.c;
   int32_t oc;
   if (sums != NULL) {
     edgec_cm_int4_all_rows(filter, p->output.c, depth, column, sums);
-    for (oc = 0; oc < p->output.c; ++oc) out[oc] = edgec_cm_conv_w4_out(p, sums[oc], bias, oc);
+    for (oc = 0; oc < p->output.c; ++oc) {
+      const edgec_cm_int4_record *r = &records[oc];
+      const int32_t acc = (int32_t)(sums[oc] + (bias != NULL ? (uint32_t)bias[oc] : 0u));
+      const int32_t y =
+          r->shift != 0
+              ? edgec_cm_requantize((int32_t)((uint32_t)acc << 1), r->multiplier, r->round, r->shift)
+              : edgec_multiply_by_quantized_multiplier(acc, p->multiplier[oc], p->shift[oc]) +
+                    p->output_offset;
+      out[oc] = (int8_t)edgec_clamp(y, p->act_min, p->act_max);
+    }
     return;
   }
   for (oc = 0; oc < p->output.c; ++oc) {
@@ -79,7 +104,10 @@ static void edgec_cm_conv_w4_wide(const edgec_conv2d_s8_params *p, const int8_t 
   uint32_t *const column = scratch;
   int8_t *const field = (int8_t *)(scratch + 4 * ((depth + 7) >> 3));
   uint32_t *const sums = with_sums ? scratch + 6 * ((depth + 7) >> 3) : NULL;
+  edgec_cm_int4_record *const records =
+      (edgec_cm_int4_record *)(void *)(scratch + 6 * ((depth + 7) >> 3) + out.c);
   int32_t b, oy, ox, ky;
+  if (with_sums) edgec_cm_conv_w4_records(p, bias, records);
   for (b = 0; b < out.n; ++b) {
     const int8_t *image = input + b * in.h * in.w * in.c;
     for (oy = 0; oy < out.h; ++oy) {
@@ -95,7 +123,7 @@ static void edgec_cm_conv_w4_wide(const edgec_conv2d_s8_params *p, const int8_t 
           edgec_cm_conv_w4_gather(p, image, iy0, ix0, field);
           edgec_cm_int4_widen(field, depth, offset_pair, column);
         }
-        edgec_cm_conv_w4_column(p, filter, bias, column, sums, output);
+        edgec_cm_conv_w4_column(p, filter, bias, column, sums, records, output);
       }
     }
   }
@@ -191,7 +219,7 @@ void edgec_conv2d_s8w4(const edgec_conv2d_s8_params *p, const int8_t *input, con
                        const int32_t *bias, int8_t *output, void *scratch, int32_t scratch_bytes) {
   const int32_t full = edgec_cm_int4_conv_scratch_bytes(p->filter.h, p->filter.w, p->input.c,
                                                         p->filter.c, p->output.c);
-  const int32_t columns = full - 4 * p->output.c; /* the field and the widened column */
+  const int32_t columns = full - 16 * p->output.c; /* the field and the widened column */
   /* The wide path's padding is the zero point, an int8 for int8 offsets;
    * the on-the-fly path needs x + offset within int16. */
   if (full > 0 && scratch != NULL && scratch_bytes >= columns && p->input_offset >= -127 &&

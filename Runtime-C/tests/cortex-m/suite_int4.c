@@ -97,7 +97,7 @@ static void conv_random(hx_tally *tally) {
     for (variant = 0; variant < 3; ++variant) {
       /* A random part lands on either side of the column-only path's least
        * (the full size without the sums) 40% of the time. */
-      const int32_t least = full > 0 ? full - 4 * p.output.c : 0;
+      const int32_t least = full > 0 ? full - 16 * p.output.c : 0;
       const int32_t bytes = hx_scratch_variant(variant, full, least, least);
       conv_variant(tally, &p, input, filter, bias, has_bias, misalign, bytes, &conv_insns[variant]);
     }
