@@ -25,6 +25,9 @@ let package = Package(
     .target(name: "EdgeReference", dependencies: ["EdgeCore"]),
     .target(name: "EdgeTargets", dependencies: ["EdgeCore"]),
     .target(name: "EdgeExport", dependencies: ["EdgeCore", "EdgeImport"]),
+    // Compression that needs calibration data: low rank whitened by layer
+    // inputs, int8 quantization, the flash-budget search (runs the reference).
+    .target(name: "EdgeCompression", dependencies: ["EdgeCore", "EdgePasses", "EdgeReference"]),
     .target(
       name: "EdgeCodegen",
       dependencies: ["EdgeCore", "EdgePasses", "EdgePlan", "EdgeReference", "EdgeTargets"]),
@@ -32,7 +35,7 @@ let package = Package(
       name: "edgec",
       dependencies: [
         "EdgeCore", "EdgeImport", "EdgePasses", "EdgePlan", "EdgeReference", "EdgeCodegen", "EdgeTargets",
-        "EdgeExport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "EdgeExport", "EdgeCompression", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(name: "EdgeCoreTests", dependencies: ["EdgeCore"]),
     .testTarget(name: "EdgeImportTests", dependencies: ["EdgeCore", "EdgeImport"]),
@@ -53,6 +56,7 @@ let package = Package(
       name: "EndToEndTests",
       dependencies: [
         "EdgeCore", "EdgeImport", "EdgePasses", "EdgePlan", "EdgeReference", "EdgeCodegen", "EdgeTargets",
+        "EdgeCompression",
       ]),
   ],
   swiftLanguageModes: [.v5]

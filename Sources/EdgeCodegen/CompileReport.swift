@@ -44,6 +44,7 @@ public struct CompileReport: Sendable {
   /// DEPTHWISE_CONV_2D ops computed in place to meet the budget, by their
   /// index in the imported model.
   public let depthwiseInPlace: [Int]
+  public let compression: JSON?
 
   init(
     graph: Graph, passes: [PassRecord], patches: PatchChoice? = nil, program: [LoweredOp], plan: MemoryPlan, target: Target, weightsBytes: Int,
@@ -62,6 +63,7 @@ public struct CompileReport: Sendable {
       return op.origin ?? index
     }
     lowerBoundBytes = plan.lowerBoundBytes
+    compression = options.compression
     self.weightsBytes = weightsBytes
     self.code = code
     macs = GraphStatistics(graph).totalMACs
@@ -136,6 +138,7 @@ public struct CompileReport: Sendable {
       ("outputs", .array(outputs)),
     ]
     if let placement { fields.append(("placement", placement.json)) }
+    if let compression { fields.append(("compression", compression)) }
     return .object(fields)
   }
 }

@@ -29,6 +29,12 @@ public struct CompileOptions: Sendable {
   /// Models compiled together (CompileTogether.swift): the model's code
   /// indexes this arena, defined once for all of them, instead of its own.
   public var sharedArena: SharedArena? = nil
+  /// False: report what the model needs without failing when it does not
+  /// fit (how the default flash budget measures the code it must leave room for).
+  public var checkFit = true
+  /// What compression made the graph (low rank, quantization, flash
+  /// budget), rendered by the caller; report.json's "compression".
+  public var compression: JSON? = nil
 
   public init(rounding: Rounding = .tflm, measureCode: Bool = true, sourceName: String = "") {
     self.rounding = rounding
@@ -101,13 +107,15 @@ public func compile(_ imported: Graph, for target: Target, options: CompileOptio
     code = CodeSize(bytes: estimatedCodeBytes(functions: functions), stackBytes: nil, method: "estimated (\(target.cc) not available)")
   }
   var report = CompileReport(graph: graph, passes: passes, patches: fit.patches, program: program, plan: plan, target: target, weightsBytes: map.weightBytes, code: code, options: options)
-  try checkFit(report, target: target)
-  // Where each part goes among the target's regions (MemoryRegions.swift);
-  // stricter than the totals above: the arena must fit one region or a run
-  // of contiguous ones.
-  report.placement = try MemoryPlacement(
-    target: target, arenaBytes: report.arenaBytes, stackBytes: target.stackReserveBytes,
-    weightsBytes: report.weightsBytes, codeBytes: report.code.bytes)
+  if options.checkFit {
+    try checkFit(report, target: target)
+    // Where each part goes among the target's regions (MemoryRegions.swift);
+    // stricter than the totals above: the arena must fit one region or a run
+    // of contiguous ones.
+    report.placement = try MemoryPlacement(
+      target: target, arenaBytes: report.arenaBytes, stackBytes: target.stackReserveBytes,
+      weightsBytes: report.weightsBytes, codeBytes: report.code.bytes)
+  }
   files.append(("plan.json", plan.json(model: graph.name)))
   files.append(("report.json", report.json.rendered() + "\n"))
   return Compilation(

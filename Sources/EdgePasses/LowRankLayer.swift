@@ -91,10 +91,24 @@ struct LowRankCandidate {
     return [reduce, second]
   }
 
-  /// The layer's output SQNR, factors against original, in dB on 32 seeded
-  /// random N(0, 1) input columns (a convolution's output pixel is its
-  /// weight matrix times one such column, so this covers both kinds).
-  func sqnr(a: [Float], b: [Float], rank: Int, activation: FusedActivation) -> Double {
+  /// The largest rank whose factors take fewer weights than the layer.
+  var breakEvenRank: Int { max(0, (rows * columns - 1) / (rows + columns)) }
+
+  /// The layer's output SQNR, factors against original, in dB: on the
+  /// calibration inputs before the activation when `inputs` are given, else
+  /// on 32 seeded random N(0, 1) input columns (a convolution's output pixel
+  /// is its weight matrix times one such column, so this covers both kinds).
+  func sqnr(a: [Float], b: [Float], rank: Int, activation: FusedActivation, inputs: LayerInputStatistics?) -> Double {
+    if let inputs, inputs.columns > 0 {
+      var product = [Double](repeating: 0, count: rows * columns)
+      for i in 0..<rows {
+        for t in 0..<rank {
+          let ait = Double(a[i * rank + t])
+          for j in 0..<columns { product[i * columns + j] += ait * Double(b[t * columns + j]) }
+        }
+      }
+      return inputs.sqnr(weights: matrix, approximation: product, bias: bias, rows: rows)
+    }
     var random = SplitMix64(seed: 0x5EED_10A4)
     var signal = 0.0, noise = 0.0
     var x = [Double](repeating: 0, count: columns), middle = [Double](repeating: 0, count: rank)

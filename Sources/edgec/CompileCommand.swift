@@ -56,7 +56,8 @@ struct CompileCommand: ParsableCommand {
       if !moreModels.isEmpty {
         return try compileTogether(for: chip, options: options)
       }
-      let graph = try modelOptions.load()
+      let (graph, compression) = try modelOptions.loadCompressed(for: chip)
+      options.compression = compression?.json
       options.sourceName = (modelOptions.model as NSString).lastPathComponent
       let result = try compile(graph, for: chip, options: options)
       let directory = output ?? "build/\(graph.name)"

@@ -1,5 +1,8 @@
 import ArgumentParser
+import EdgeCompression
 import EdgeCore
+import EdgeCodegen
+import EdgeTargets
 import EdgeImport
 import EdgePasses
 import EdgeReference
@@ -47,60 +50,86 @@ struct ModelOptions: ParsableArguments {
 
   @Option(
     help: ArgumentHelp(
-      "Width of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED weights with --quantize: int8 (default) or int4 (per-channel symmetric in [-7, 7], two a byte: half the weight flash, less accuracy; activations stay int8).",
+      "Width of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED weights with --quantize: int8 (default) or int4 (per-channel symmetric in [-7, 7], two a byte: half the weight flash, less accuracy; activations stay int8). With --flash-budget it fixes the width, so the search only lowers ranks.",
       valueName: "int8|int4"))
-  var weights: QuantizeInt8.WeightWidth = .int8
+  var weights: FlashBudget.Width?
 
   @Option(
     help: ArgumentHelp(
-      "With --quantize int8: the most bytes the weights may take in flash (code not counted). edgec starts from int8 weights and moves layers to int4, one at a time, taking the layer that loses the least output SQNR (on 32 calibration samples, against the float model) per byte saved, until the weights fit; it fails naming the smallest weights it could reach. Default: no budget.",
+      "With --quantize int8: the most bytes the weights may take in flash (code not counted). edgec measures, layer by layer, every rank (low-rank factors whitened by the calibration data) and width (int8, int4) on 32 calibration samples against the float model, then picks per layer the combination that adds the least output noise per byte saved until the weights fit; it fails naming the smallest weights it could reach. Default: when the int8 weights and the code overflow the target's flash, the target's flash minus the code.",
       valueName: "bytes"))
   var flashBudget: Int?
 
   /// The model as every command sees it: imported, then compressed when
-  /// --low-rank and --quantize ask, in that order (calibrating on the way,
-  /// with progress on stderr). The
-  /// compression runs here, before `compile` and its standard passes, so
-  /// compile, simulate (whose --check then runs the reference on the
-  /// quantized graph), run, plan, inspect and export all get the same graph.
-  func load() throws -> Graph {
-    var graph = try loadModel(path: model)
-    if let lowRank { graph = try lowRank.apply(to: graph) }
-    guard let quantize else {
-      if !calibration.isEmpty { throw EdgeError(.invalidInput, "--calibration is only used with --quantize int8") }
-      if weights != .int8 { throw EdgeError(.invalidInput, "--weights \(weights.rawValue) needs --quantize int8 (it picks the weight width of the quantized model)") }
-      if flashBudget != nil { throw EdgeError(.invalidInput, "--flash-budget needs --quantize int8 (it picks int8 or int4 weights per layer)") }
-      return graph
-    }
-    switch quantize {
-    case .int8:
-      return try quantizeInt8(graph)
-    }
+  /// --low-rank, --quantize or --flash-budget ask (calibrating on the way,
+  /// with progress on stderr). The compression runs here, before `compile`
+  /// and its standard passes, so compile, simulate (whose --check then runs
+  /// the reference on the compressed graph), run, plan, inspect and export
+  /// all get the same graph. `target`: the chip whose flash sets the
+  /// default budget (nil: no default).
+  func load(for target: Target? = nil) throws -> Graph {
+    try loadCompressed(for: target).graph
   }
 
-  private func quantizeInt8(_ imported: Graph) throws -> Graph {
-    guard !calibration.isEmpty else {
-      throw EdgeError(.invalidInput, "--quantize int8 needs calibration samples: --calibration DATA.npy (a batch [N, *input_shape]) or a folder of .npy files")
+  /// The graph, and what compression did (nil when nothing was asked).
+  func loadCompressed(for target: Target?) throws -> (graph: Graph, compression: CompressionRecord?) {
+    let imported = try loadModel(path: model)
+    guard quantize != nil || lowRank != nil else {
+      if !calibration.isEmpty { throw EdgeError(.invalidInput, "--calibration is only used with --quantize int8 or --low-rank") }
+      if let weights { throw EdgeError(.invalidInput, "--weights \(weights.rawValue) needs --quantize int8 (it picks the weight width of the quantized model)") }
+      if flashBudget != nil { throw EdgeError(.invalidInput, "--flash-budget needs --quantize int8 (it picks ranks and int8 or int4 weights per layer)") }
+      return (imported, nil)
     }
-    let graph = try QuantizeInt8.prepare(imported)
-    let samples = try CalibrationFiles(specs: calibration).samples(for: graph)
-    let progress = CalibrationProgress()
-    let calibrated = try calibrate(
-      graph, samples: samples, options: LoweringOptions(rounding: rounding), progress: progress.report)
-    let ranges = calibrated.ranges(calibrationMethod.method)
-    if let flashBudget {
-      guard flashBudget > 0, weights == .int8 else {
+    if lowRank != nil { try refuseQuantizedLayers(imported) }
+    let samples = calibration.isEmpty ? [] : try CalibrationFiles(specs: calibration).samples(for: imported)
+    var request = CompressionRequest(
+      lowRank: lowRank?.rule, quantize: quantize != nil, samples: samples, method: calibrationMethod.method,
+      weights: weights, flashBudget: flashBudget, lowering: LoweringOptions(rounding: rounding),
+      progress: CalibrationProgress().report)
+    var (graph, record) = try compress(imported, request)
+    if let target, quantize != nil, flashBudget == nil, weights == nil, lowRank == nil,
+      let available = try defaultFlashBudget(for: graph, target: target)
+    {
+      request.flashBudget = available
+      (graph, record) = try compress(imported, request)
+    }
+    if !record.lowRank.isEmpty { FileHandleOutput.writeToStandardError(LowRankOption.summary(record.lowRank)) }
+    if let summary = record.budgetSummary { FileHandleOutput.writeToStandardError(summary) }
+    return (graph, record)
+  }
+
+  /// The weight bytes `target` leaves once the code is in (the default
+  /// --flash-budget), when the int8 `graph` overflows it; nil when it fits.
+  private func defaultFlashBudget(for graph: Graph, target: Target) throws -> Int? {
+    let weightBytes = FlashBudget.weightBytes(of: try PassManager.standard.run(graph).graph)
+    // The code of any model so far is well under this; measuring it means a
+    // compile, so models far from the limit skip it.
+    let codeAllowance = 256 * 1024
+    guard weightBytes + codeAllowance > target.flashBytes else { return nil }
+    let (available, code) = try weightFlashAvailable(
+      for: graph, target: target, options: CompileOptions(rounding: rounding, measureCode: true))
+    guard weightBytes > available else { return nil }
+    guard available > 0 else {
+      throw EdgeError(.doesNotFit, "the code alone (\(code) bytes with the int4 kernels) leaves no flash for weights on \(target.name) (\(target.flashBytes) bytes)")
+    }
+    FileHandleOutput.writeToStandardError(
+      "int8 weights \(weightBytes) B + code \(code) B overflow \(target.name)'s \(target.flashBytes) B of flash: fitting the weights to \(available) B (the default --flash-budget, flash minus code)\n")
+    return available
+  }
+
+  /// Low rank factors float weights; quantized layers would need both
+  /// halves requantized, so the float model is the one to decompose.
+  private func refuseQuantizedLayers(_ graph: Graph) throws {
+    for (index, op) in graph.operators.enumerated() where op.kind == .fullyConnected || op.kind == .conv2D {
+      guard op.inputs.count > 1, let weights = op.inputs[1], graph.tensors.indices.contains(weights) else { continue }
+      let type = graph.tensors[weights].type
+      if type != .float32 && type != .float16 {
         throw EdgeError(
-          .invalidInput,
-          flashBudget > 0
-            ? "--flash-budget chooses the weight width per layer; leave out --weights \(weights.rawValue)"
-            : "--flash-budget \(flashBudget): a budget is a positive number of bytes")
+          .unsupported,
+          "--low-rank works on float models, but \(graph.describe(op: index)) has \(type) weights; decompose the float model (optionally with --quantize int8 after)",
+          at: ErrorLocation(opIndex: index))
       }
-      let search = FlashBudgetSearch(budget: flashBudget, options: LoweringOptions(rounding: rounding))
-      return try search.run(graph, ranges: ranges, samples: samples)
     }
-    let pass = QuantizeInt8(ranges: ranges, weights: weights)
-    return try PassManager([pass]).run(graph).graph
   }
 }
 
@@ -127,4 +156,4 @@ struct CalibrationMethodOption: ExpressibleByArgument {
 }
 
 extension Rounding: ExpressibleByArgument {}
-extension QuantizeInt8.WeightWidth: ExpressibleByArgument {}
+extension FlashBudget.Width: ExpressibleByArgument {}

@@ -48,7 +48,7 @@ struct PlanCommand: ParsableCommand {
       options.sramBudget = modelOptions.sramBudget
       // The plan `edgec compile` makes: after the passes, with in-place
       // writes, views, scratch and (over the budget) patches.
-      let planning = try planModelMemory(try modelOptions.load(), for: chip, options: options)
+      let planning = try planModelMemory(try modelOptions.load(for: chip), for: chip, options: options)
       let (graph, plan, stored, schedule) = (planning.graph, planning.plan, planning.stored, planning.schedule)
       let tflm = TFLMBaseline(modelPath: modelOptions.model, baselinePath: baseline)
       let summary = PlanSummary(

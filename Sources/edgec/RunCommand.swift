@@ -54,9 +54,9 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let graph = try modelOptions.load()
       let catalog = try TargetCatalog()
       let chip = try catalog.load(target)
+      let graph = try modelOptions.load(for: chip)
       let batch: InputBatch
       if input.isEmpty {
         batch = try deterministicBatch(for: graph)

@@ -45,10 +45,10 @@ struct SimulateCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let graph = try modelOptions.load()
+      var chip = try TargetCatalog().load(target)
+      let graph = try modelOptions.load(for: chip)
       // The target's memory plan, but the portable kernels: the host cannot run
       // DSP intrinsics, and `edgec run` proves the Cortex-M kernels against this.
-      var chip = try TargetCatalog().load(target)
       chip.kernels = "portable"
       let (values, names) = try InputFiles(specs: input).load(for: graph)
       let batch = try InputBatch(values, for: graph, names: names)
