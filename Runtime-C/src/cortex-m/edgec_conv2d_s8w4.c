@@ -129,17 +129,21 @@ static void edgec_cm_conv_w4_wide(const edgec_conv2d_s8_params *p, const int8_t 
   }
 }
 
-/* One output element with the input widened on the fly. */
-static int8_t edgec_cm_conv_w4_direct_element(const edgec_conv2d_s8_params *p, const int8_t *image,
-                                              const int8_t *filter, const int32_t *bias,
-                                              int32_t iy0, int32_t ix0, int32_t oc,
-                                              uint32_t offset_pair) {
+/* One output element's sum with the input widened on the fly, over the
+ * taps inside the input. */
+static uint32_t edgec_cm_conv_w4_direct_sum(const edgec_conv2d_s8_params *p, const int8_t *image,
+                                            const int8_t *filter, int32_t iy0, int32_t ix0,
+                                            int32_t oc, int32_t channel_base,
+                                            uint32_t offset_pair) {
   const edgec_dims in = p->input, f = p->filter;
-  const int32_t per_group = p->output.c / (in.c / f.c);
-  const int32_t channel_base = (oc / per_group) * f.c;
   const int runs = p->dilation_w == 1 && f.c == in.c; /* a kernel row's taps are adjacent */
   int32_t kx0 = 0, kx1 = f.w, ky, kx;
   uint32_t acc = 0;
+  if (runs && f.h == 1 && f.w == 1) { /* pointwise: one run, the pixel's channels */
+    if (iy0 < 0 || iy0 >= in.h || ix0 < 0 || ix0 >= in.w) return 0u;
+    return edgec_cm_int4_dot_direct(filter, oc * f.c, f.c, image + (iy0 * in.w + ix0) * in.c,
+                                    offset_pair);
+  }
   if (runs) { /* the taps inside the input */
     if (ix0 < 0) kx0 = -ix0 < f.w ? -ix0 : f.w;
     if (ix0 + f.w > in.w) kx1 = in.w - ix0 > kx0 ? in.w - ix0 : kx0;
@@ -162,23 +166,43 @@ static int8_t edgec_cm_conv_w4_direct_element(const edgec_conv2d_s8_params *p, c
                                       image + (iy * in.w + ix) * in.c + channel_base, offset_pair);
     }
   }
-  return edgec_cm_conv_w4_out(p, acc, bias, oc);
+  return acc;
 }
 
+/* Channel by channel (its requantization record made once), every pixel
+ * of the channel: the input is read again for each channel, which costs
+ * nothing the widening does not already cost. */
 static void edgec_cm_conv_w4_direct(const edgec_conv2d_s8_params *p, const int8_t *input,
                                     const int8_t *filter, const int32_t *bias, int8_t *output) {
-  const edgec_dims in = p->input, out = p->output;
+  const edgec_dims in = p->input, f = p->filter, out = p->output;
   const uint32_t offset_pair = edgec_cm_pair16(p->input_offset);
+  const int32_t per_group = out.c / (in.c / f.c);
+  const int32_t offset = p->input_offset < 0 ? -p->input_offset : p->input_offset;
+  const int64_t products = (int64_t)f.h * f.w * f.c * 8 * (128 + (int64_t)offset);
   int32_t b, oy, ox, oc;
-  for (b = 0; b < out.n; ++b) {
-    const int8_t *image = input + b * in.h * in.w * in.c;
-    for (oy = 0; oy < out.h; ++oy) {
-      const int32_t iy0 = oy * p->stride_h - p->pad_h;
-      for (ox = 0; ox < out.w; ++ox) {
-        const int32_t ix0 = ox * p->stride_w - p->pad_w;
-        for (oc = 0; oc < out.c; ++oc) {
-          *output++ = edgec_cm_conv_w4_direct_element(p, image, filter, bias, iy0, ix0, oc,
-                                                      offset_pair);
+  for (oc = 0; oc < out.c; ++oc) {
+    const int32_t channel_base = (oc / per_group) * f.c;
+    const uint32_t b_oc = bias != NULL ? (uint32_t)bias[oc] : 0u;
+    const int64_t magnitude = (int64_t)(int32_t)b_oc < 0 ? -(int64_t)(int32_t)b_oc : (int64_t)(int32_t)b_oc;
+    edgec_cm_int4_record r;
+    int8_t *o = output + oc;
+    edgec_cm_int4_record_prepare(p->multiplier[oc], p->shift[oc], p->output_offset,
+                                 products + magnitude, &r);
+    for (b = 0; b < out.n; ++b) {
+      const int8_t *image = input + b * in.h * in.w * in.c;
+      for (oy = 0; oy < out.h; ++oy) {
+        const int32_t iy0 = oy * p->stride_h - p->pad_h;
+        for (ox = 0; ox < out.w; ++ox, o += out.c) {
+          const int32_t sum = (int32_t)(edgec_cm_conv_w4_direct_sum(p, image, filter, iy0,
+                                                                    ox * p->stride_w - p->pad_w,
+                                                                    oc, channel_base, offset_pair) +
+                                        b_oc);
+          const int32_t y =
+              r.shift != 0
+                  ? edgec_cm_requantize((int32_t)((uint32_t)sum << 1), r.multiplier, r.round, r.shift)
+                  : edgec_multiply_by_quantized_multiplier(sum, p->multiplier[oc], p->shift[oc]) +
+                        p->output_offset;
+          *o = (int8_t)edgec_clamp(y, p->act_min, p->act_max);
         }
       }
     }
