@@ -136,7 +136,7 @@ def compression_table(rows: list[dict], method: str) -> str:
 
         for key in ("low_rank", "budget"):
             if c.get(key, {}).get("setting"):
-                settings.append(f"{r['model']} {key.replace('_', ' ')} at {c['budget']} B: {c[key]['setting']}")
+                settings.append(f"{r['model']} {key.replace('_', ' ')} at {c['half_bytes']} B: {c[key]['setting']}")
         lines.append("| " + " | ".join([
             r["model"], "test accuracy" if task == "accuracy" else "reconstruction MSE",
             fmt_task(task, r["float_task"]), fmt_task(task, int8), str(c["int8_bytes"]),

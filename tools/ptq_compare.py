@@ -43,7 +43,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ptq_inputs import MLPERF_INPUTS, draw  # noqa: E402
-from bench_lowrank import budget_setting, compression_table, fmt_task, weights_bytes  # noqa: E402
+from bench_lowrank import HALF, budget_setting, compression_table, fmt_task, weights_bytes  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_MODELS = ROOT.parent / "shared" / "models" / "mlperf-tiny"
@@ -229,7 +229,7 @@ def compressed(case: dict, edgec: Edgec, model: Path, cal: Path, x: Path, work: 
     quantize = ["--quantize", "int8", "--calibration", str(cal)] + (["--calibration-method", method] if method else [])
     int8, _ = weights_bytes(edgec.binary, model, quantize, work / f"{case['model']}_int8")
     half = int(HALF * int8)
-    result = {"int8_bytes": int8, "budget": half}
+    result = {"int8_bytes": int8, "half_bytes": half}
     for key, flags in (("low_rank", ["--flash-budget", str(half), "--weights", "int8"]),
                        ("budget", ["--flash-budget", str(half)]),
                        ("int4", ["--weights", "int4"])):
