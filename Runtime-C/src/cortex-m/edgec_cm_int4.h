@@ -20,7 +20,8 @@
  * the input offset in each halfword: PKHBT(a, b << 16) holds x0, x1, x4, x5
  * and PKHTB(b, a >> 16) x2, x3, x6, x7, and SXTAB16 (with ROR #8) widens
  * their bytes 0, 2 (1, 3). Widened once into scratch ("wide" layout: four
- * words a group of eight) or on the fly.
+ * words a group of eight) or on the fly. The loops over many groups are in
+ * edgec_cm_int4_asm.h.
  */
 #ifndef EDGEC_CM_INT4_H
 #define EDGEC_CM_INT4_H
@@ -29,6 +30,7 @@
 
 #include "edgec/fixedpoint.h"
 #include "edgec_cm_dsp.h"
+#include "edgec_cm_int4_asm.h"
 #include "edgec_int4.h"
 
 #define EDGEC_CM_INT4_MASK 0xF000F000u
@@ -100,21 +102,6 @@ static inline void edgec_cm_int4_widen_part(const int8_t *x, int32_t n, uint32_t
   edgec_cm_int4_widen8((const int8_t *)v, offset_pair, dst);
 }
 
-/* The naked functions read their arguments from r0-r2 (AAPCS). */
-#define EDGEC_CM_INT4_ARG __attribute__((unused))
-
-/* Eight products into r4 (low), r5 (high): packed word r6, widened group
- * r7-r10, mask r12, lr scratch. */
-#define EDGEC_CM_INT4_MAC8_ASM                                                                \
-  "and    lr, r12, r6\n\t"                                                                    \
-  "smlald r4, r5, lr, r7\n\t"                                                                 \
-  "and    lr, r12, r6, lsl #4\n\t"                                                            \
-  "smlald r4, r5, lr, r8\n\t"                                                                 \
-  "and    lr, r12, r6, lsl #8\n\t"                                                            \
-  "smlald r4, r5, lr, r9\n\t"                                                                 \
-  "and    lr, r12, r6, lsl #12\n\t"                                                           \
-  "smlald r4, r5, lr, r10\n\t"
-
 /* A 64-bit sum as two words, for the assembly. */
 typedef struct {
   uint32_t lo, hi;
@@ -160,94 +147,6 @@ static inline uint32_t edgec_cm_int4_part(const int8_t *packed, int32_t k, int32
 /* The int8 kernels' sum (mod 2^32) from the 64-bit one: its bits 12..43. */
 static inline uint32_t edgec_cm_int4_sum(const edgec_cm_int4_acc *acc) {
   return (acc->lo >> 12) | (acc->hi << 20);
-}
-
-/* The 64-bit sum of whole groups of eight: packed words from `bytes` on
- * (any alignment), the widened groups [x, x_end) (word-aligned, at least
- * one). Assembly: GCC reloads the mask and the end in the loop and does not
- * use LDM for the groups; this is 13 instructions a group. */
-static int64_t __attribute__((naked, noinline, unused))
-edgec_cm_int4_groups_even(const uint8_t *bytes EDGEC_CM_INT4_ARG, const uint32_t *x EDGEC_CM_INT4_ARG,
-                          const uint32_t *x_end EDGEC_CM_INT4_ARG) {
-  __asm__("push   {r4-r10, lr}\n\t"
-          "movs   r4, #0\n\t"
-          "movs   r5, #0\n\t"
-          "mov    r12, #0xF000F000\n\t"
-          "1:\n\t"
-          "ldr    r6, [r0], #4\n\t"
-          "ldmia  r1!, {r7-r10}\n\t" EDGEC_CM_INT4_MAC8_ASM
-          "cmp    r1, r2\n\t"
-          "bne    1b\n\t"
-          "mov    r0, r4\n\t"
-          "mov    r1, r5\n\t"
-          "pop    {r4-r10, pc}\n\t");
-}
-
-/* The same for a run starting at an odd element: each word a nibble on,
- * its top nibble from the next byte (16 instructions a group). */
-static int64_t __attribute__((naked, noinline, unused))
-edgec_cm_int4_groups_odd(const uint8_t *bytes EDGEC_CM_INT4_ARG, const uint32_t *x EDGEC_CM_INT4_ARG,
-                         const uint32_t *x_end EDGEC_CM_INT4_ARG) {
-  __asm__("push   {r4-r10, lr}\n\t"
-          "movs   r4, #0\n\t"
-          "movs   r5, #0\n\t"
-          "mov    r12, #0xF000F000\n\t"
-          "1:\n\t"
-          "ldr    r6, [r0], #4\n\t"
-          "ldrb   lr, [r0]\n\t"
-          "lsr    r6, r6, #4\n\t"
-          "orr    r6, r6, lr, lsl #28\n\t"
-          "ldmia  r1!, {r7-r10}\n\t" EDGEC_CM_INT4_MAC8_ASM
-          "cmp    r1, r2\n\t"
-          "bne    1b\n\t"
-          "mov    r0, r4\n\t"
-          "mov    r1, r5\n\t"
-          "pop    {r4-r10, pc}\n\t");
-}
-
-/* Many rows against one widened run, for an even row depth (every row then
- * starts at a whole byte): each row's whole groups, its sum's bits 12..43
- * stored in `sums`. The rows' tails, if any, are the caller's. */
-typedef struct {
-  const uint8_t *bytes;   /* the first row's first byte */
-  const uint32_t *x;      /* the widened run: its whole groups */
-  const uint32_t *x_end;  /* (at least one) */
-  uint32_t *sums;         /* one a row */
-  uint32_t *sums_end;
-  int32_t skip;           /* bytes from a row's last whole group to the next row */
-} edgec_cm_int4_rows_args;
-
-/* 13 instructions a group and 10 a row. */
-static void __attribute__((naked, noinline, unused))
-edgec_cm_int4_rows(const edgec_cm_int4_rows_args *args EDGEC_CM_INT4_ARG) {
-  __asm__("push   {r4-r11, lr}\n\t"
-          "ldr    r1, [r0, #4]\n\t"
-          "ldr    r2, [r0, #8]\n\t"
-          "ldr    r3, [r0, #12]\n\t"
-          "ldr    r4, [r0, #16]\n\t"
-          "ldr    r5, [r0, #20]\n\t"
-          "ldr    r0, [r0]\n\t"
-          "push   {r4, r5}\n\t" /* [sp]: sums_end, [sp, #4]: skip */
-          "mov    r11, r1\n\t"
-          "mov    r12, #0xF000F000\n\t"
-          "1:\n\t"
-          "movs   r4, #0\n\t"
-          "movs   r5, #0\n\t"
-          "mov    r1, r11\n\t"
-          "2:\n\t"
-          "ldr    r6, [r0], #4\n\t"
-          "ldmia  r1!, {r7-r10}\n\t" EDGEC_CM_INT4_MAC8_ASM
-          "cmp    r1, r2\n\t"
-          "bne    2b\n\t"
-          "lsrs   r4, r4, #12\n\t"
-          "orr    r4, r4, r5, lsl #20\n\t"
-          "str    r4, [r3], #4\n\t"
-          "ldrd   r6, r7, [sp]\n\t"
-          "add    r0, r0, r7\n\t"
-          "cmp    r3, r6\n\t"
-          "bne    1b\n\t"
-          "add    sp, sp, #8\n\t"
-          "pop    {r4-r11, pc}\n\t");
 }
 
 /* The tail of row r (elements [k, k + n), n < 8 left after the whole groups)
@@ -339,6 +238,29 @@ static inline uint32_t edgec_cm_int4_dot_direct(const int8_t *packed, int32_t k,
   }
   return edgec_cm_int4_sum(&acc) +
          edgec_cm_int4_dot_scalar(packed, k + (n & ~7), n & 7, x, (int16_t)(offset_pair & 0xFFFFu));
+}
+
+/* sums[0] += row k's and sums[1] += row k + d's sum over n elements
+ * against the activations at x (k and d even, an int8 offset). */
+static inline void edgec_cm_int4_dot_direct2(const int8_t *packed, int32_t k, int32_t d, int32_t n,
+                                             const int8_t *x, uint32_t offset_pair,
+                                             uint32_t *sums) {
+  const int32_t whole = n & ~7, offset = (int16_t)(offset_pair & 0xFFFFu);
+  if (whole > 0) {
+    edgec_cm_int4_pair_args a;
+    a.x = x;
+    a.w = (const uint8_t *)packed + (k >> 1);
+    a.stride = d >> 1;
+    a.x_end = x + whole;
+    a.offset_pair = offset_pair;
+    edgec_cm_int4_direct_pair(&a);
+    sums[0] += a.sums[0];
+    sums[1] += a.sums[1];
+  }
+  if ((n & 7) != 0) {
+    sums[0] += edgec_cm_int4_dot_scalar(packed, k + whole, n & 7, x + whole, offset);
+    sums[1] += edgec_cm_int4_dot_scalar(packed, k + d + whole, n & 7, x + whole, offset);
+  }
 }
 
 /* n activations at x widened into dst (the last group padded). */

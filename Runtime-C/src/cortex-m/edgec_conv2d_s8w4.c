@@ -169,9 +169,44 @@ static uint32_t edgec_cm_conv_w4_direct_sum(const edgec_conv2d_s8_params *p, con
   return acc;
 }
 
-/* Channel by channel (its requantization record made once), every pixel
- * of the channel: the input is read again for each channel, which costs
- * nothing the widening does not already cost. */
+/* Channels oc and oc + 1 at one pixel (a filter as deep as the input, even
+ * in_c, dilation_w 1): each run of taps widened once for both rows. */
+static void edgec_cm_conv_w4_direct_sum2(const edgec_conv2d_s8_params *p, const int8_t *image,
+                                         const int8_t *filter, int32_t iy0, int32_t ix0,
+                                         int32_t oc, uint32_t offset_pair, uint32_t *sums) {
+  const edgec_dims in = p->input, f = p->filter;
+  const int32_t depth = f.h * f.w * f.c;
+  int32_t kx0 = 0, kx1 = f.w, ky;
+  sums[0] = sums[1] = 0;
+  if (ix0 < 0) kx0 = -ix0 < f.w ? -ix0 : f.w;
+  if (ix0 + f.w > in.w) kx1 = in.w - ix0 > kx0 ? in.w - ix0 : kx0;
+  if (kx1 <= kx0) return;
+  for (ky = 0; ky < f.h; ++ky) {
+    const int32_t iy = iy0 + ky * p->dilation_h;
+    if (iy < 0 || iy >= in.h) continue;
+    edgec_cm_int4_dot_direct2(filter, (((oc * f.h + ky) * f.w) + kx0) * f.c, depth,
+                              (kx1 - kx0) * f.c, image + (iy * in.w + ix0 + kx0) * in.c,
+                              offset_pair, sums);
+  }
+}
+
+/* Channel c's value from its sum, bias and record. */
+static inline int8_t edgec_cm_conv_w4_record_out(const edgec_conv2d_s8_params *p, uint32_t sum,
+                                                 uint32_t bias, const edgec_cm_int4_record *r,
+                                                 int32_t c) {
+  const int32_t acc = (int32_t)(sum + bias);
+  const int32_t y =
+      r->shift != 0
+          ? edgec_cm_requantize((int32_t)((uint32_t)acc << 1), r->multiplier, r->round, r->shift)
+          : edgec_multiply_by_quantized_multiplier(acc, p->multiplier[c], p->shift[c]) +
+                p->output_offset;
+  return (int8_t)edgec_clamp(y, p->act_min, p->act_max);
+}
+
+/* Channel by channel (their requantization records made once), every
+ * pixel of the channel: the input is read again for each channel, which
+ * costs nothing the widening does not already cost. Two channels at a time
+ * share the widening where edgec_cm_conv_w4_direct_sum2 applies. */
 static void edgec_cm_conv_w4_direct(const edgec_conv2d_s8_params *p, const int8_t *input,
                                     const int8_t *filter, const int32_t *bias, int8_t *output) {
   const edgec_dims in = p->input, f = p->filter, out = p->output;
@@ -179,30 +214,36 @@ static void edgec_cm_conv_w4_direct(const edgec_conv2d_s8_params *p, const int8_
   const int32_t per_group = out.c / (in.c / f.c);
   const int32_t offset = p->input_offset < 0 ? -p->input_offset : p->input_offset;
   const int64_t products = (int64_t)f.h * f.w * f.c * 8 * (128 + (int64_t)offset);
-  int32_t b, oy, ox, oc;
-  for (oc = 0; oc < out.c; ++oc) {
+  const int pairs = f.c == in.c && (f.c & 1) == 0 && p->dilation_w == 1 && offset <= 128 &&
+                    p->input_offset != -128;
+  int32_t b, oy, ox, oc, j, n;
+  for (oc = 0; oc < out.c; oc += n) {
     const int32_t channel_base = (oc / per_group) * f.c;
-    const uint32_t b_oc = bias != NULL ? (uint32_t)bias[oc] : 0u;
-    const int64_t magnitude = (int64_t)(int32_t)b_oc < 0 ? -(int64_t)(int32_t)b_oc : (int64_t)(int32_t)b_oc;
-    edgec_cm_int4_record r;
+    uint32_t biases[2] = {0u, 0u}, sums[2];
+    edgec_cm_int4_record r[2];
     int8_t *o = output + oc;
-    edgec_cm_int4_record_prepare(p->multiplier[oc], p->shift[oc], p->output_offset,
-                                 products + magnitude, &r);
+    n = pairs && oc + 1 < out.c ? 2 : 1;
+    for (j = 0; j < n; ++j) {
+      int64_t magnitude;
+      if (bias != NULL) biases[j] = (uint32_t)bias[oc + j];
+      magnitude = (int32_t)biases[j] < 0 ? -(int64_t)(int32_t)biases[j] : (int64_t)(int32_t)biases[j];
+      edgec_cm_int4_record_prepare(p->multiplier[oc + j], p->shift[oc + j], p->output_offset,
+                                   products + magnitude, &r[j]);
+    }
     for (b = 0; b < out.n; ++b) {
       const int8_t *image = input + b * in.h * in.w * in.c;
       for (oy = 0; oy < out.h; ++oy) {
         const int32_t iy0 = oy * p->stride_h - p->pad_h;
         for (ox = 0; ox < out.w; ++ox, o += out.c) {
-          const int32_t sum = (int32_t)(edgec_cm_conv_w4_direct_sum(p, image, filter, iy0,
-                                                                    ox * p->stride_w - p->pad_w,
-                                                                    oc, channel_base, offset_pair) +
-                                        b_oc);
-          const int32_t y =
-              r.shift != 0
-                  ? edgec_cm_requantize((int32_t)((uint32_t)sum << 1), r.multiplier, r.round, r.shift)
-                  : edgec_multiply_by_quantized_multiplier(sum, p->multiplier[oc], p->shift[oc]) +
-                        p->output_offset;
-          *o = (int8_t)edgec_clamp(y, p->act_min, p->act_max);
+          const int32_t ix0 = ox * p->stride_w - p->pad_w;
+          if (n == 2) {
+            edgec_cm_conv_w4_direct_sum2(p, image, filter, iy0, ix0, oc, offset_pair, sums);
+            o[1] = edgec_cm_conv_w4_record_out(p, sums[1], biases[1], &r[1], oc + 1);
+          } else {
+            sums[0] = edgec_cm_conv_w4_direct_sum(p, image, filter, iy0, ix0, oc, channel_base,
+                                                  offset_pair);
+          }
+          o[0] = edgec_cm_conv_w4_record_out(p, sums[0], biases[0], &r[0], oc);
         }
       }
     }
