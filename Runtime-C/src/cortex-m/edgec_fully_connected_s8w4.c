@@ -10,7 +10,8 @@
  * eight, and a sum per output) each input row is widened once and every
  * weight row runs against it in one call (edgec_cm_int4_all_rows); with
  * room for the row only, one call per weight row; with less (none, at a
- * model's peak step) each dot product widens the input on the fly.
+ * model's peak step) each dot product widens the input on the fly, for two
+ * weight rows at a time when the depth is even.
  *
  * A filter offset (asymmetric per-tensor weights) adds filter_offset · Σ(x +
  * input_offset) to each sum, as expanding the int8 kernel's product does.
@@ -60,6 +61,8 @@ void edgec_fully_connected_s8w4(const edgec_fully_connected_s8_params *p, const 
   const int wide = scratch != NULL && scratch_bytes >= row_bytes;
   uint32_t *const x = (uint32_t *)scratch;
   uint32_t *const sums = wide && scratch_bytes >= full ? x + row_bytes / 4 : NULL;
+  /* edgec_cm_int4_dot_direct2: rows at whole bytes, an int8 offset */
+  const int pairs = (depth & 1) == 0 && p->input_offset >= -127 && p->input_offset <= 128;
   int32_t b, oc, d;
   if (p->input_offset < -32640 || p->input_offset > 32640) {
     edgec_cm_fc_w4_plain(p, input, filter, bias, output);
@@ -87,7 +90,16 @@ void edgec_fully_connected_s8w4(const edgec_fully_connected_s8_params *p, const 
         *output++ = edgec_cm_fc_w4_out(p, acc, oc, bias);
       }
     } else {
-      for (oc = 0; oc < p->output_depth; ++oc) {
+      oc = 0;
+      if (pairs) { /* two rows per widening */
+        for (; oc + 1 < p->output_depth; oc += 2) {
+          uint32_t sums[2] = {0u, 0u};
+          edgec_cm_int4_dot_direct2(filter, oc * depth, depth, depth, in, offset_pair, sums);
+          *output++ = edgec_cm_fc_w4_out(p, sums[0] + extra, oc, bias);
+          *output++ = edgec_cm_fc_w4_out(p, sums[1] + extra, oc + 1, bias);
+        }
+      }
+      for (; oc < p->output_depth; ++oc) {
         const uint32_t acc = edgec_cm_int4_dot_direct(filter, oc * depth, depth, in, offset_pair) + extra;
         *output++ = edgec_cm_fc_w4_out(p, acc, oc, bias);
       }
