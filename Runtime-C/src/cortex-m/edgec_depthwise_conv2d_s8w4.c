@@ -109,6 +109,18 @@ static void edgec_cm_dw_w4_3x3(const edgec_depthwise_conv2d_s8_params *p, const 
   }
 }
 
+/* Channel c's value from its sum (the bias included) and record. */
+static inline __attribute__((always_inline)) int8_t edgec_cm_dw_w4_record_out(
+    const edgec_depthwise_conv2d_s8_params *p, int32_t acc, const edgec_cm_int4_record *r,
+    int32_t c) {
+  const int32_t y =
+      r->shift != 0
+          ? edgec_cm_requantize((int32_t)((uint32_t)acc << 1), r->multiplier, r->round, r->shift)
+          : edgec_multiply_by_quantized_multiplier(acc, p->multiplier[c], p->shift[c]) +
+                p->output_offset;
+  return (int8_t)edgec_clamp(y, p->act_min, p->act_max);
+}
+
 /* Four channels' products at one tap: x the four input bytes, w the
  * weights (c0, c2) and (c1, c3) as int16 pairs; the input offset is added
  * in the widening. */
@@ -135,7 +147,7 @@ static void edgec_cm_dw_w4_quad(const edgec_depthwise_conv2d_s8_params *p, const
   const int32_t offset = p->input_offset < 0 ? -p->input_offset : p->input_offset;
   const int32_t row = p->dilation_h * in.w * in.c, tap = p->dilation_w * in.c;
   const int32_t span_h = 2 * p->dilation_h + 1, span_w = 2 * p->dilation_w + 1;
-  uint32_t wa[9], wb[9];
+  uint32_t wa[9], wb[9], start[4];
   edgec_cm_int4_record q[4];
   int32_t t, j, b, oy, ox, ky, kx;
   for (t = 0; t < 9; ++t) {
@@ -145,6 +157,7 @@ static void edgec_cm_dw_w4_quad(const edgec_depthwise_conv2d_s8_params *p, const
   }
   for (j = 0; j < 4; ++j) {
     const int64_t bj = bias != NULL ? (int64_t)bias[c + j] : 0;
+    start[j] = (uint32_t)(int32_t)bj;
     edgec_cm_int4_record_prepare(p->multiplier[c + j], p->shift[c + j], p->output_offset,
                                  9 * 8 * (128 + (int64_t)offset) + (bj < 0 ? -bj : bj), &q[j]);
   }
@@ -155,7 +168,10 @@ static void edgec_cm_dw_w4_quad(const edgec_depthwise_conv2d_s8_params *p, const
       int8_t *o = output + ((b * out.h + oy) * out.w) * out.c + c;
       for (ox = 0; ox < out.w; ++ox, o += out.c) {
         const int32_t ix0 = ox * p->stride_w - p->pad_w;
-        int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, acc[4];
+        /* The sums start at the biases (SMLAxy adds modulo 2^32, as the
+         * portable kernel's uint32_t sums do). */
+        int32_t a0 = (int32_t)start[0], a1 = (int32_t)start[1], a2 = (int32_t)start[2],
+                a3 = (int32_t)start[3];
         if (iy0 >= 0 && iy0 + span_h <= in.h && ix0 >= 0 && ix0 + span_w <= in.w) {
           const int8_t *x = image + (iy0 * in.w + ix0) * in.c;
           EDGEC_CM_DW_W4_TAP(x, wa[0], wb[0]);
@@ -180,19 +196,10 @@ static void edgec_cm_dw_w4_quad(const edgec_depthwise_conv2d_s8_params *p, const
             }
           }
         }
-        acc[0] = a0;
-        acc[1] = a1;
-        acc[2] = a2;
-        acc[3] = a3;
-        for (j = 0; j < 4; ++j) {
-          const int32_t sum = (int32_t)((uint32_t)acc[j] + (bias != NULL ? (uint32_t)bias[c + j] : 0u));
-          const int32_t y =
-              q[j].shift != 0
-                  ? edgec_cm_requantize((int32_t)((uint32_t)sum << 1), q[j].multiplier, q[j].round, q[j].shift)
-                  : edgec_multiply_by_quantized_multiplier(sum, p->multiplier[c + j], p->shift[c + j]) +
-                        p->output_offset;
-          o[j] = (int8_t)edgec_clamp(y, p->act_min, p->act_max);
-        }
+        o[0] = edgec_cm_dw_w4_record_out(p, a0, &q[0], c);
+        o[1] = edgec_cm_dw_w4_record_out(p, a1, &q[1], c + 1);
+        o[2] = edgec_cm_dw_w4_record_out(p, a2, &q[2], c + 2);
+        o[3] = edgec_cm_dw_w4_record_out(p, a3, &q[3], c + 3);
       }
     }
   }
