@@ -26,7 +26,10 @@
  * none. The Cortex-M kernels run fastest with the bytes that
  * src/cortex-m/edgec_cm_dsp.h gives for each function (mirrored by
  * Sources/EdgeCodegen/KernelScratch.swift), slower with less, and without
- * any on a scratch-free path. No kernel keeps a buffer on the stack.
+ * any on a scratch-free path. No kernel keeps an activation-sized buffer
+ * on the stack; the small fixed tables some keep there (the Cortex-M ADD's
+ * rescaling tables, the int4 depthwise's unpacked 3x3 taps) are measured
+ * with -fstack-usage and reported as kernel_stack_bytes.
  * The output of these kernels never overlaps an input (but the skip tensor
  * of edgec_conv2d_add_s8), and a kernel may use its output's bytes as
  * working memory before it writes them (the Cortex-M FULLY_CONNECTED does,
