@@ -14,6 +14,10 @@ public enum OpKind: Hashable, Sendable {
   // Layout and data movement (SLICE runs only as one contiguous byte range;
   // other slices are folded when their input is a constant)
   case reshape, pad, concatenation, slice
+  // Transformer operators (issue 6): matrix products of two activations,
+  // layout, element-wise math and activations of ViTs and streaming models
+  case batchMatMul, transpose, split, splitV
+  case squaredDifference, rsqrt, neg, gelu, hardSwish
   // Type conversion
   case quantize, dequantize
   // Compile-time only (`isCompileTimeOnly`): the shape arithmetic of Keras
@@ -60,6 +64,15 @@ public enum OpKind: Hashable, Sendable {
     case .floorDiv: return "FLOOR_DIV"
     case .floorMod: return "FLOOR_MOD"
     case .maximum: return "MAXIMUM"
+    case .batchMatMul: return "BATCH_MATMUL"
+    case .transpose: return "TRANSPOSE"
+    case .split: return "SPLIT"
+    case .splitV: return "SPLIT_V"
+    case .squaredDifference: return "SQUARED_DIFFERENCE"
+    case .rsqrt: return "RSQRT"
+    case .neg: return "NEG"
+    case .gelu: return "GELU"
+    case .hardSwish: return "HARD_SWISH"
     case .minimum: return "MINIMUM"
     case .other(let name): return name
     }
@@ -227,6 +240,13 @@ public enum OperatorOptions: Hashable, Sendable {
   case gather(axis: Int, batchDims: Int)
   /// SQUEEZE: the size-1 axes to remove; empty removes every size-1 axis.
   case squeeze(dims: [Int])
+  /// BATCH_MATMUL: whether the last two axes of the first / second input
+  /// are transposed before the product.
+  case batchMatMul(adjX: Bool, adjY: Bool)
+  /// SPLIT and SPLIT_V: the number of outputs (axis and sizes are inputs).
+  case split(count: Int)
+  /// GELU: the tanh approximation (true) or the exact erf form (false).
+  case gelu(approximate: Bool)
 }
 
 /// STRIDED_SLICE's options (TFLite's StridedSliceOptions). Bit i of a mask

@@ -37,6 +37,11 @@ struct OperatorVerifier {
     case .shape, .rank, .stridedSlice, .slice, .pack, .unpack, .gather, .reduceProd, .cast, .squeeze, .expandDims,
       .fill, .sub, .div, .floorDiv, .floorMod, .maximum, .minimum:
       try verifyCompileTimeOperator()
+    case .squaredDifference: try verifyElementwise()
+    case .neg, .rsqrt, .gelu, .hardSwish: try verifyLogistic()
+    case .batchMatMul: try verifyBatchMatMul()
+    case .transpose: try verifyTranspose()
+    case .split, .splitV: try verifySplit()
     case .other: return
     }
     switch op.fusedActivation {

@@ -50,6 +50,15 @@ private func builtinCode(_ kind: OpKind) -> Int32? {
   case .floorMod: return 95
   case .rank: return 110
   case .quantize: return 114
+  case .transpose: return 39
+  case .split: return 49
+  case .neg: return 59
+  case .rsqrt: return 76
+  case .squaredDifference: return 99
+  case .splitV: return 102
+  case .hardSwish: return 117
+  case .batchMatMul: return 126
+  case .gelu: return 150
   case .other: return nil
   }
 }

@@ -11,6 +11,9 @@ private let supportedKinds: [Int32: OpKind] = [
   0: .add, 1: .averagePool2D, 2: .concatenation, 3: .conv2D, 4: .depthwiseConv2D, 6: .dequantize,
   9: .fullyConnected, 14: .logistic, 17: .maxPool2D, 18: .mul, 22: .reshape, 25: .softmax, 34: .pad,
   40: .mean, 65: .slice, 114: .quantize,
+  // Transformer operators (issue 6).
+  39: .transpose, 49: .split, 59: .neg, 76: .rsqrt, 99: .squaredDifference, 102: .splitV, 117: .hardSwish,
+  126: .batchMatMul, 150: .gelu,
   // Compile-time only: evaluated by FoldConstants on constants and static shapes.
   36: .gather, 41: .sub, 42: .div, 43: .squeeze, 45: .stridedSlice, 53: .cast, 55: .maximum, 57: .minimum,
   70: .expandDims, 77: .shape, 81: .reduceProd, 83: .pack, 88: .unpack, 90: .floorDiv,

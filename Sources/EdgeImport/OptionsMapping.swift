@@ -84,6 +84,24 @@ func readOptions(of op: OperatorTable, kind: OpKind, label: String) throws -> Op
   case .div:
     try expect(BuiltinOptionsType.div, "DivOptions")
     return .activation(try reader.activation(4))
+  case .batchMatMul:
+    try expect(BuiltinOptionsType.batchMatMul, "BatchMatMulOptions")
+    if try reader.bool(8, "asymmetric_quantize_inputs") {
+      throw EdgeError(
+        .unsupported,
+        "\(label) asks for asymmetric_quantize_inputs (hybrid quantization), which edgec does not support",
+        at: ErrorLocation(byteOffset: op.table.position))
+    }
+    return .batchMatMul(adjX: try reader.bool(4, "adj_x"), adjY: try reader.bool(6, "adj_y"))
+  case .split:
+    try expect(BuiltinOptionsType.split, "SplitOptions")
+    return .split(count: try reader.int(4, "num_splits"))
+  case .splitV:
+    try expect(BuiltinOptionsType.splitV, "SplitVOptions")
+    return .split(count: try reader.int(4, "num_splits"))
+  case .gelu:
+    try expect(BuiltinOptionsType.gelu, "GeluOptions")
+    return .gelu(approximate: try reader.bool(4, "approximate"))
   case .stridedSlice, .pack, .unpack, .gather, .squeeze:
     return try readShapeOptions(kind: kind, reader: reader, expect: expect)
   // SHAPE's out_type and CAST's types restate the tensors' types, which
@@ -91,6 +109,10 @@ func readOptions(of op: OperatorTable, kind: OpKind, label: String) throws -> Op
   // FILL, FLOOR_DIV, FLOOR_MOD, MAXIMUM and MINIMUM have no options to read.
   case .pad, .logistic, .quantize, .dequantize, .shape, .rank, .slice, .cast, .expandDims, .fill, .floorDiv,
     .floorMod, .maximum, .minimum, .other:
+    return .none
+  // TRANSPOSE's permutation is its second input; NEG, RSQRT,
+  // SQUARED_DIFFERENCE and HARD_SWISH have empty option tables.
+  case .transpose, .neg, .rsqrt, .squaredDifference, .hardSwish:
     return .none
   }
 }

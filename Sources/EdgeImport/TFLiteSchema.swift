@@ -108,6 +108,10 @@ public enum BuiltinOptionsType {
   public static let squeeze: UInt8 = 30
   public static let stridedSlice: UInt8 = 32
   public static let cast: UInt8 = 37
+  public static let split: UInt8 = 35
+  public static let splitV: UInt8 = 79
+  public static let batchMatMul: UInt8 = 101
+  public static let gelu: UInt8 = 116
   public static let shape: UInt8 = 55
   public static let pack: UInt8 = 59
   public static let unpack: UInt8 = 64
