@@ -52,9 +52,27 @@ struct FlashBudgetSearch {
     }
 
     let budgetSearch = FlashBudget(budget: budget, widths: widths)
-    let result = try budgetSearch.search(budgetSearch.layers(of: graph, ranks: breakEven)) { choices in
-      let quantized = try build(choices, calibration: subset, progress: nil).graph
-      return try measure(quantized, truth: truth, on: subset)
+    let result: FlashBudget.Result
+    do {
+      result = try budgetSearch.search(budgetSearch.layers(of: graph, ranks: breakEven)) { choices in
+        let quantized = try build(choices, calibration: subset, progress: nil).graph
+        return try measure(quantized, truth: truth, on: subset)
+      }
+    } catch let error as EdgeError {
+      // Weights stored as int8 in the file (a hybrid model) are kept as
+      // they are; say so, since they may be why the budget is out of reach.
+      let stored = graph.operators.indices.filter { index in
+        let op = graph.operators[index]
+        guard [.conv2D, .depthwiseConv2D, .fullyConnected].contains(op.kind), op.inputs.count > 1,
+          let w = op.inputs[1], graph.tensors.indices.contains(w)
+        else { return false }
+        return graph.tensors[w].isConstant && graph.tensors[w].type != .float32
+      }
+      guard !stored.isEmpty else { throw error }
+      let names = stored.prefix(4).map { graph.describe(op: $0) }.joined(separator: ", ")
+      throw EdgeError(
+        error.kind,
+        error.message + "; \(stored.count) layers keep the quantized weights stored in the model and are not searched (\(names)\(stored.count > 4 ? ", …" : ""))")
     }
     let final = try build(result.choices, calibration: samples, progress: progress)
     return (final.graph, Searched(result: result, lowRank: final.lowRank))

@@ -14,7 +14,8 @@ import Foundation
 /// (bytes saved, noise added), steepest saving per unit of noise first —
 /// the classic near-optimal rule, which unlike a plain per-step greedy is
 /// not fooled by a first step that saves little on the way to one that
-/// saves a lot. The combination chosen is then measured as a whole.
+/// saves a lot — then steps that overshoot the budget are given back where
+/// that removes noise. The combination chosen is measured as a whole.
 public struct FlashBudget: Sendable {
   public enum Width: String, Hashable, Sendable { case int8, int4 }
 
@@ -128,7 +129,9 @@ public struct FlashBudget: Sendable {
         measured += 1
         let saved = start.weightBytes - m.weightBytes
         guard saved > 0 else { continue }
-        points.append((option, saved, max(0, m.noise - start.noise), m.sqnr))
+        // Negative when the change happens to cancel noise: kept, so that
+        // options are still told apart rather than all tied at zero.
+        points.append((option, saved, m.noise - start.noise, m.sqnr))
       }
       hulls.append(Self.lowerHull(points))
     }
@@ -153,6 +156,21 @@ public struct FlashBudget: Sendable {
       let hull = hulls[step.layer]
       bytes -= hull[position[step.layer] + 1].saved - hull[position[step.layer]].saved
       position[step.layer] += 1
+    }
+    // The last steps may overshoot the budget: give back, while it still
+    // fits, the hull steps whose undoing removes the most noise.
+    while true {
+      var best: (layer: Int, position: Int, removed: Double)?
+      for (l, hull) in hulls.enumerated() where position[l] > 0 {
+        let here = hull[position[l]]
+        for p in 0..<position[l] where bytes + here.saved - hull[p].saved <= budget {
+          let removed = here.noise - hull[p].noise
+          if removed > 0, removed > best?.removed ?? 0 { best = (l, p, removed) }
+        }
+      }
+      guard let undo = best else { break }
+      bytes += hulls[undo.layer][position[undo.layer]].saved - hulls[undo.layer][undo.position].saved
+      position[undo.layer] = undo.position
     }
     var choices: [Int: Choice] = [:]
     var decisions: [Decision] = []

@@ -61,4 +61,26 @@ import Testing
     let error = #expect(throws: EdgeError.self) { try FlashBudget(budget: 100).search(layers, measure: measure) }
     #expect("\(error.map { "\($0)" } ?? "")".contains("about 400 bytes"))
   }
+
+  /// Steps taken early that the last, large step made unnecessary are
+  /// given back: layer 1's small step (50 bytes, +0.04) goes once layer 0's
+  /// second step (600 bytes in all) alone fits 700 bytes.
+  @Test func overshootIsGivenBack() throws {
+    let steps: [Int: [Choice: (saved: Int, noise: Double)]] = [
+      0: [Choice(rank: 8, width: .int8): (100, 0.1), Choice(rank: 2, width: .int8): (600, 1.1)],
+      1: [Choice(width: .int4): (50, 0.04)],
+    ]
+    let layers = steps.keys.sorted().map { op in
+      FlashBudget.Layer(op: op, name: "op \(op)", options: [Choice(width: .int8)] + steps[op, default: [:]].sorted { $0.value.saved < $1.value.saved }.map(\.key))
+    }
+    let result = try FlashBudget(budget: 700).search(layers) { choices in
+      var (bytes, noise) = (1_000, 1.0)
+      for (op, choice) in choices {
+        guard let effect = steps[op]?[choice] else { continue }
+        (bytes, noise) = (bytes - effect.saved, noise + effect.noise)
+      }
+      return FlashBudget.Measurement(weightBytes: bytes, signal: 1_000, noise: noise)
+    }
+    #expect(result.choices == [0: Choice(rank: 2, width: .int8)] && result.final.weightBytes == 400)
+  }
 }
