@@ -455,6 +455,85 @@ typedef struct {
 
 void edgec_slice(const edgec_slice_params *p, const void *input, void *output);
 
+/* ----------------------------------------------------------- BATCH_MATMUL */
+
+/* The loop nest of BATCH_MATMUL, operands extended to rank 5: for every
+ * output batch index (b0, b1, b2) < batch, output row i < rows and column
+ * j < cols (written in that row-major order), the sum over d < depth of
+ * lhs[lhs_base + i * lhs_row_stride + d * lhs_depth_stride] times
+ * rhs[rhs_base + d * rhs_depth_stride + j * rhs_col_stride], where the bases
+ * are the dot products of (b0, b1, b2) with the batch strides (0 on a
+ * broadcast axis). adj_x / adj_y are only other strides. */
+typedef struct {
+  int32_t batch[3];
+  int32_t lhs_batch_stride[3];
+  int32_t rhs_batch_stride[3];
+  int32_t rows, depth, cols;
+  int32_t lhs_row_stride, lhs_depth_stride;
+  int32_t rhs_depth_stride, rhs_col_stride;
+} edgec_batch_matmul_geometry;
+
+/* int8: TFLM's reference BatchMatMul: sum of (rhs + rhs_offset) *
+ * (lhs + lhs_offset), MultiplyByQuantizedMultiplier, + output_offset,
+ * clamped to int8. */
+typedef struct {
+  edgec_batch_matmul_geometry geometry;
+  int32_t lhs_offset, rhs_offset, output_offset;
+  int32_t multiplier, shift;
+} edgec_batch_matmul_s8_params;
+
+void edgec_batch_matmul_s8(const edgec_batch_matmul_s8_params *p, const int8_t *lhs,
+                           const int8_t *rhs, int8_t *output);
+
+typedef struct {
+  edgec_batch_matmul_geometry geometry;
+} edgec_batch_matmul_f32_params;
+
+void edgec_batch_matmul_f32(const edgec_batch_matmul_f32_params *p, const float *lhs,
+                            const float *rhs, float *output);
+
+/* ------------------------------------------ TRANSPOSE, STRIDED_SLICE copy */
+
+/* Copies elements of element_bytes bytes from the input into the contiguous
+ * output: output element (i0 .. i_{rank-1}) over dims is input element
+ * offset + sum(i_k * strides[k]) (strides in elements, negative for a
+ * reversed STRIDED_SLICE axis). TRANSPOSE is the permuted strides,
+ * STRIDED_SLICE the stepped ones. Types do not matter: the bytes move. */
+typedef struct {
+  int32_t rank;
+  int32_t dims[EDGEC_MAX_DIMS];
+  int32_t strides[EDGEC_MAX_DIMS];
+  int32_t offset;
+  int32_t element_bytes;
+} edgec_strided_copy_params;
+
+void edgec_strided_copy(const edgec_strided_copy_params *p, const void *input, void *output);
+
+/* ----------------------------------------------------------------- GATHER */
+
+/* GATHER with constant indices: for b < batches, o < outer, c < coords,
+ * copies the inner_bytes block of params' index indices[b * coords + c]
+ * along the gathered axis (of axis_size blocks) of outer block (b, o). */
+typedef struct {
+  int32_t batches, outer, axis_size, coords, inner_bytes;
+  const int32_t *indices;
+} edgec_gather_params;
+
+void edgec_gather(const edgec_gather_params *p, const void *input, void *output);
+
+/* ------------------------------------------------------- SPLIT, SPLIT_V */
+
+/* Splits the input along one axis into count outputs: for every one of
+ * outer blocks of axis_bytes input bytes, output k receives the next
+ * bytes[k] bytes (its size along the axis times the inner bytes). The
+ * outputs are an array of count pointers. */
+typedef struct {
+  int32_t outer, axis_bytes, count;
+  const int32_t *bytes;
+} edgec_split_params;
+
+void edgec_split(const edgec_split_params *p, const void *input, void *const *outputs);
+
 #ifdef __cplusplus
 }
 #endif
