@@ -2,7 +2,9 @@
 """Issue 6's models, made with TensorFlow: small vision transformers and a
 microWakeWord-style streaming model that keeps past frames in variables.
 
-Standalone for now (make_fixtures.py does not import it yet):
+make_fixtures.py commits them to Tests/Fixtures through VIT_FIXTURES and
+STREAM_FIXTURES (the specs at the end of this file). Standalone, for a look
+at everything the converter emitted:
 
   .venv/bin/python tools/fixtures_vit.py --out /tmp/s6/vit [--only vit_tiny,stream_ring]
 
@@ -47,9 +49,8 @@ tf.get_logger().setLevel("ERROR")
 
 import fixtures_arena  # noqa: E402
 import oracle  # noqa: E402
-from fixtures_convert import CALIBRATION_SAMPLES, _quiet, name_seed  # noqa: E402
+from fixtures_convert import CALIBRATION_SAMPLES, Conversion, _quiet, name_seed  # noqa: E402
 from fixtures_specs import Operand  # noqa: E402
-from make_fixtures import agreement  # noqa: E402
 from tensorflow.lite.python import schema_py_generated as schema  # noqa: E402
 from tensorflow.lite.tools import flatbuffer_utils  # noqa: E402
 
@@ -345,6 +346,8 @@ def write_fixture(out: Path, name: str, model_bytes: bytes, x: np.ndarray, info:
         else:
             info["peers"][peer] = y
     if all(isinstance(y, np.ndarray) for y in ys.values()):
+        from make_fixtures import agreement  # here: make_fixtures imports this module
+
         info["tflm_vs_litert"] = agreement([ys["tflm"]], [ys["litert"]])
         diff = np.nonzero(np.any((ys["tflm"] != ys["litert"]).reshape(len(x), -1), axis=1))[0]
         info["rows_differing"] = [int(i) for i in diff]
@@ -390,6 +393,96 @@ def make_stream(spec: StreamSpec, out: Path) -> None:
         x = draw_inputs(spec.name, oracle.model_io(model_bytes)[0], spec.n)
         write_fixture(out, name, model_bytes, x, {"conversion": kind, "frames": spec.frames,
                                                  "features": spec.features, "int8": kind != "float32"})
+
+
+# --- specs for make_fixtures.py -------------------------------------------------
+
+FLOAT32 = Conversion("float32")
+INT8 = Conversion("int8")
+# Only fixture_name reads the flag: convert_stream sets the converter's own.
+INT8_QVAR = Conversion("int8", extra={"_experimental_variable_quantization": True})
+
+
+@dataclass(frozen=True)
+class VitFixture:
+    """A ViT as make_fixtures.py sees it: it converts the model itself and
+    draws the inputs (int8 rows are the float images quantized)."""
+
+    vit: VitSpec
+    covers: str
+    conversions: tuple[Conversion, ...]
+    max_model_bytes: int
+    peers: tuple[str, ...] = ("litert",)  # TFLM has no GELU
+    measure_arena: bool = False
+    stateful: bool = False
+    rows: int | None = None  # committed inputs, if fewer than vit.n: a float image row is 12 KB
+
+    @property
+    def name(self) -> str:
+        return self.vit.name
+
+    @property
+    def n(self) -> int:
+        return self.rows or self.vit.n
+
+    def model_bytes(self, conversion: Conversion, fixture: str) -> bytes:
+        # Pure TFLITE_BUILTINS_INT8: every ViT converts without the float fallback.
+        return convert_vit(build_vit(self.vit), self.vit.name, conversion.kind)
+
+    def inputs(self, fixture: str, ins: list[dict]) -> list[np.ndarray]:
+        return [draw_inputs(self.vit.name + "_f32", ins, self.n)]
+
+    def manifest_extras(self, conversion: Conversion) -> dict:
+        return {"parameters": parameter_count(build_vit(self.vit))}
+
+
+@dataclass(frozen=True)
+class StreamFixture:
+    """The streaming ring: its N rows are consecutive frames, run in order
+    through one interpreter per peer, the variable carried over."""
+
+    stream: StreamSpec
+    covers: str
+    conversions: tuple[Conversion, ...] = (FLOAT32, INT8, INT8_QVAR)
+    max_model_bytes: int = 16 * 1024
+    peers: tuple[str, ...] = ("tflm", "litert")
+    measure_arena: bool = True
+    stateful: bool = True
+
+    @property
+    def name(self) -> str:
+        return self.stream.name
+
+    @property
+    def n(self) -> int:
+        return self.stream.n
+
+    def model_bytes(self, conversion: Conversion, fixture: str) -> bytes:
+        kind = "int8_qvar" if conversion.extra.get("_experimental_variable_quantization") else conversion.kind
+        return convert_stream(self.stream, kind)
+
+    def inputs(self, fixture: str, ins: list[dict]) -> list[np.ndarray]:
+        return [draw_inputs(self.stream.name, ins, self.stream.n)]
+
+    def manifest_extras(self, conversion: Conversion) -> dict:
+        return {"frames": self.stream.frames, "features": self.stream.features}
+
+
+_VITS = {s.name: s for s in VITS}
+VIT_FIXTURES = [
+    VitFixture(_VITS["vit_tiny"], "ViT 1 block, 2 heads, GELU MLP 64, mean pool (LiteRT only: TFLM has no GELU)",
+               (INT8, FLOAT32), 120 * 1024, rows=8),
+    VitFixture(_VITS["vit_tiny_hswish"], "ViT 1 block, 2 heads, HARD_SWISH MLP 64, mean pool: a whole ViT TFLM runs",
+               (INT8, FLOAT32), 120 * 1024, peers=("tflm", "litert"), measure_arena=True, rows=8),
+    VitFixture(_VITS["vit_2block"], "ViT 2 blocks, 4 heads, GELU MLP 128, class token (CONCATENATION, STRIDED_SLICE)",
+               (INT8,), 136 * 1024),
+    VitFixture(_VITS["vit_4block"], "ViT 4 blocks, 4 heads, GELU MLP 256, mean pool: 207 946 parameters",
+               (INT8,), 330 * 1024),
+]
+STREAM_FIXTURES = [
+    StreamFixture(STREAMS[0], "streaming ring buffer: VAR_HANDLE/READ_VARIABLE/ASSIGN_VARIABLE, CALL_ONCE init "
+                              "subgraph; 100 consecutive frames, state carried over (stateful)"),
+]
 
 
 def main(argv: list[str]) -> int:

@@ -14,6 +14,29 @@ and Tests/Fixtures/manifest.json describing all of them. Also writes the
 bundled demo model under Examples/models/. Deterministic: run it twice and
 the bytes are the same.
 
+Issue 6's specs (fixtures_ops6.py: one operator per model; fixtures_vit.py:
+the ViTs and the streaming ring) convert their own models and may add to a
+manifest entry:
+
+  "peers": ["litert"]   which peers produced outputs (absent: both). TFLM
+                        has no GELU, so a GELU model has y_litert only and
+                        no "tflm_file" on its outputs.
+  "rounding": "litert"  present when TFLM gave no outputs: compare int8
+                        against y_litert with edgec's --rounding litert
+                        (LoweringOptions(rounding: .litert)).
+  "stateful": true      the model keeps state in resource variables: the N
+                        rows are consecutive calls of ONE interpreter per
+                        peer (state carried over, never reset between rows),
+                        so a consumer must run them in order through one
+                        instance (the C model's state initialized once, no
+                        reset between rows). Without it rows are independent.
+  "n"                   rows per input: N below, or the spec's own (100
+                        frames for the streaming ring, 4 for vit_4block).
+
+A FOLDED_OPS operator reading a run-time tensor (a STRIDED_SLICE of an
+activation, a GATHER from one) needs a kernel, so such a fixture stays
+pending on it until SUPPORTED_OPS gains the operator.
+
 A fixture whose model holds an operator edgec neither runs (SUPPORTED_OPS)
 nor folds at compile time (FOLDED_OPS) goes to the manifest's "pending_ops"
 list instead of "fixtures" (the list the tests iterate over); it moves over
@@ -54,7 +77,9 @@ from fixtures_convert import SEED, convert, name_seed, seed_everything, set_weig
 from fixtures_keras_shape import KERAS_SHAPE_SPECS  # noqa: E402
 from fixtures_memory import MEMORY_SPECS  # noqa: E402
 from fixtures_networks import DEMO, NETWORKS  # noqa: E402
+from fixtures_ops6 import OP6_SPECS  # noqa: E402
 from fixtures_specs import SPECS  # noqa: E402
+from fixtures_vit import STREAM_FIXTURES, VIT_FIXTURES  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 N = 20
@@ -70,7 +95,11 @@ FOLDED_OPS = {
     "SHAPE", "RANK", "STRIDED_SLICE", "SLICE", "PACK", "UNPACK", "GATHER", "REDUCE_PROD", "CAST",
     "SQUEEZE", "EXPAND_DIMS", "FILL",
 }
-ALL_SPECS = [*SPECS, *MEMORY_SPECS, *NETWORKS, *KERAS_SHAPE_SPECS]
+ALL_SPECS = [*SPECS, *MEMORY_SPECS, *NETWORKS, *KERAS_SHAPE_SPECS, *OP6_SPECS, *VIT_FIXTURES, *STREAM_FIXTURES]
+PEERS = ("tflm", "litert")
+_DUPLICATES = sorted({s.name for s in ALL_SPECS if sum(t.name == s.name for t in ALL_SPECS) > 1})
+if _DUPLICATES:  # two specs of one name would write one directory
+    raise SystemExit(f"make_fixtures.py: spec names used twice: {_DUPLICATES}")
 
 
 NOTES = {
@@ -86,7 +115,12 @@ NOTES = {
     "folded_ops": "operators edgec evaluates at compile time on static shapes (no kernel): a fixture may "
                   "hold them (the keras_shape_* exports)",
     "pending_ops": "fixtures whose models hold operators edgec does not support yet (their extra_ops: "
-                   "neither supported nor folded); the tests do not iterate over them",
+                   "neither supported nor folded, or a folded one on run-time data); the tests do not "
+                   "iterate over them",
+    "issue6_fields": "peers: the peers that produced outputs (absent: tflm and litert); rounding: 'litert' "
+                     "when TFLM gave none (GELU): int8 compares with y_litert under --rounding litert; "
+                     "stateful: true when the rows are consecutive calls of one interpreter with its "
+                     "resource variables carried over (run them in order, no reset between rows)",
     "tflm_arena": "where present: the RecordingMicroAllocator's figures of the tflite-micro Python package "
                   "(host build: 64-bit pointers, reference kernels) after one invoke; total = head (the "
                   "tensors TFLM's greedy planner places) + tail (persistent: eval tensors, node structs, "
@@ -101,6 +135,8 @@ NOTES = {
 def fixture_name(spec_name: str, conversion) -> str:
     if conversion.kind == "float32":
         return f"{spec_name}_f32"
+    if conversion.extra.get("_experimental_variable_quantization"):
+        return f"{spec_name}_int8_qvar"
     return f"{spec_name}_int8_floatio" if conversion.float_io else f"{spec_name}_int8"
 
 
@@ -157,18 +193,47 @@ def numbered(stem: str, i: int, count: int) -> str:
     return f"{stem}.npy" if count == 1 else f"{stem}_{i}.npy"
 
 
+def runtime_folded_ops(model_bytes: bytes) -> set[str]:
+    """The FOLDED_OPS operators of the main subgraph that read run-time data
+    (a STRIDED_SLICE of an activation, a GATHER from one): those need a
+    kernel. Static: constants, SHAPE/RANK outputs (static shapes), and what a
+    folded operator computes from static tensors alone."""
+    from tensorflow.lite.tools import flatbuffer_utils
+
+    model = flatbuffer_utils.read_model_from_bytearray(model_bytes)
+    graph = model.subgraphs[0]
+    static = {i for i, t in enumerate(graph.tensors)
+              if t.buffer > 0 and model.buffers[t.buffer].data is not None and len(model.buffers[t.buffer].data)}
+    runtime = set()
+    for op in graph.operators:
+        name = flatbuffer_utils.opcode_to_name(model, op.opcodeIndex)
+        if name in ("SHAPE", "RANK") or (name in FOLDED_OPS and all(i < 0 or i in static for i in op.inputs)):
+            static.update(int(o) for o in op.outputs)
+        elif name in FOLDED_OPS:
+            runtime.add(name)
+    return runtime
+
+
 def make_fixture(spec, conversion, out_dir: Path) -> dict:
     name = fixture_name(spec.name, conversion)
-    model = build_model(spec, name)
-    model_bytes = convert(model, spec.name, list(spec.ranges), conversion, spec.patch)
+    if hasattr(spec, "model_bytes"):  # fixtures_ops6 / fixtures_vit: tf.function and converter of their own
+        model_bytes = spec.model_bytes(conversion, name)
+    else:
+        model = build_model(spec, name)
+        model_bytes = convert(model, spec.name, list(spec.ranges), conversion, spec.patch)
     ins, outs = oracle.model_io(model_bytes)
     ops = oracle.model_ops(model_bytes)
     details = fixtures_inspect.operators(model_bytes)
+    for d in details:  # VAR_HANDLE's container and shared_name are bytes
+        d.get("options", {}).update({k: v.decode() for k, v in d.get("options", {}).items() if isinstance(v, bytes)})
     if [d["op"] for d in details] != ops:
         raise RuntimeError(f"{name}: the flatbuffer and LiteRT disagree on the operators")
-    xs = draw_x(name, spec, ins)
-    y_tflm = oracle.run("tflm", model_bytes, xs)
-    y_litert = oracle.run("litert", model_bytes, xs)
+    n = getattr(spec, "n", N)
+    xs = spec.inputs(name, ins) if hasattr(spec, "inputs") else draw_x(name, spec, ins, n)
+    # Every row through one interpreter per peer, in order (oracle.run): for a
+    # stateful model the rows are consecutive calls, the state carried over.
+    peers = getattr(spec, "peers", PEERS)
+    ys = {peer: oracle.run(peer, model_bytes, xs) for peer in peers}
 
     directory = out_dir / name
     directory.mkdir(parents=True)
@@ -177,12 +242,12 @@ def make_fixture(spec, conversion, out_dir: Path) -> dict:
         d["file"] = numbered("x", i, len(xs))
         np.save(directory / d["file"], x)
     for i, d in enumerate(outs):
-        d["tflm_file"] = numbered("y_tflm", i, len(outs))
-        d["litert_file"] = numbered("y_litert", i, len(outs))
-        np.save(directory / d["tflm_file"], y_tflm[i])
-        np.save(directory / d["litert_file"], y_litert[i])
+        for peer in peers:
+            d[f"{peer}_file"] = numbered(f"y_{peer}", i, len(outs))
+            np.save(directory / d[f"{peer}_file"], ys[peer][i])
 
     unique_ops = list(dict.fromkeys(ops))
+    runtime = runtime_folded_ops(model_bytes) if hasattr(spec, "model_bytes") else set()
     entry = {
         "name": name,
         "spec": spec.name,
@@ -190,14 +255,23 @@ def make_fixture(spec, conversion, out_dir: Path) -> dict:
         "dtype": conversion.kind,
         "float_io": conversion.float_io,
         "ops": unique_ops,
-        "extra_ops": [op for op in unique_ops if op not in SUPPORTED_OPS | FOLDED_OPS],
+        "extra_ops": [op for op in unique_ops if op not in SUPPORTED_OPS and (op not in FOLDED_OPS or op in runtime)],
         "operators": details,
         "model_bytes": len(model_bytes),
-        "n": N,
+        "n": n,
         "inputs": ins,
         "outputs": outs,
-        "tflm_vs_litert": agreement(y_tflm, y_litert),
     }
+    if set(PEERS) <= set(peers):
+        entry["tflm_vs_litert"] = agreement(ys["tflm"], ys["litert"])
+    if hasattr(spec, "peers"):
+        entry["peers"] = list(peers)
+        if "tflm" not in peers:
+            entry["rounding"] = "litert"
+    if getattr(spec, "stateful", False):
+        entry["stateful"] = True
+    if hasattr(spec, "manifest_extras"):
+        entry.update(spec.manifest_extras(conversion))
     if spec.measure_arena and conversion.kind == "int8":
         entry["tflm_arena"] = fixtures_arena.tflm_arena(model_bytes, xs)
     return entry
@@ -285,9 +359,9 @@ def main(argv: list[str]) -> int:
     for spec, conversion in items:
         entry = make_fixture(spec, conversion, args.out)
         ops = [d["op"] for d in entry["operators"]]
-        agree = entry["tflm_vs_litert"]
+        agree = entry.get("tflm_vs_litert")
         print(f"{entry['name']:34s} {entry['model_bytes']:6d} B  {' '.join(ops)}"
-              f"  | {'bit-exact' if agree['bit_exact'] else 'differ %d/%d rel %.2g' % (agree['mismatched_elements'], agree['elements'], agree['max_rel_diff'])}"
+              f"  | {'peers ' + ' '.join(entry['peers']) if agree is None else 'bit-exact' if agree['bit_exact'] else 'differ %d/%d rel %.2g' % (agree['mismatched_elements'], agree['elements'], agree['max_rel_diff'])}"
               f"{'  | pending: ' + ' '.join(entry['extra_ops']) if entry['extra_ops'] else ''}",
               flush=True)
         entries.append(entry)

@@ -17,7 +17,9 @@ Usage:
 
 X holds the inputs stacked along a new leading axis, [N, *input_shape], with
 exactly the model input's dtype (no silent casts). Every row runs through
-one interpreter, in order. Y gets the outputs stacked the same way. An X of
+one interpreter, in order: for a stateful model (resource variables, the
+streaming fixtures) the rows are consecutive calls with the state carried
+over, as the manifest's "stateful" fixtures were made. Y gets the outputs stacked the same way. An X of
 exactly the input shape is a single run and gives a Y of exactly the output
 shape.
 
