@@ -8,16 +8,20 @@ public struct Graph: Hashable, Sendable {
   public var operators: [Operator]
   public var inputs: [TensorID]
   public var outputs: [TensorID]
+  /// Resource variables: state kept between inferences (StateVariable.swift).
+  /// Empty for stateless models.
+  public var variables: [StateVariable]
 
   public init(
     name: String, tensors: [Tensor], operators: [Operator], inputs: [TensorID],
-    outputs: [TensorID]
+    outputs: [TensorID], variables: [StateVariable] = []
   ) {
     self.name = name
     self.tensors = tensors
     self.operators = operators
     self.inputs = inputs
     self.outputs = outputs
+    self.variables = variables
   }
 
   /// For each tensor, the index of the operator that writes it (nil for

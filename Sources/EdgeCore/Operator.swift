@@ -20,6 +20,9 @@ public enum OpKind: Hashable, Sendable {
   case squaredDifference, rsqrt, neg, gelu, hardSwish
   // Type conversion
   case quantize, dequantize
+  // Resource variables (StateVariable.swift): a read copies or views the
+  // state, an assignment copies into it
+  case readVariable, assignVariable
   // Compile-time only (`isCompileTimeOnly`): the shape arithmetic of Keras
   // exports. FoldConstants evaluates them on constants and static shapes;
   // none has a run-time kernel.
@@ -74,6 +77,8 @@ public enum OpKind: Hashable, Sendable {
     case .gelu: return "GELU"
     case .hardSwish: return "HARD_SWISH"
     case .minimum: return "MINIMUM"
+    case .readVariable: return "READ_VARIABLE"
+    case .assignVariable: return "ASSIGN_VARIABLE"
     case .other(let name): return name
     }
   }

@@ -17,6 +17,7 @@
 /// and location naming the operator and tensor.
 public func verify(_ graph: Graph) throws {
   try verifyTensors(graph)
+  try verifyVariables(graph)
   try verifyDataFlow(graph)
   for index in graph.operators.indices where graph.operators[index].kind.isSupported {
     try OperatorVerifier(graph: graph, index: index).verify()

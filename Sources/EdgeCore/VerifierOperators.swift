@@ -42,6 +42,8 @@ struct OperatorVerifier {
     case .batchMatMul: try verifyBatchMatMul()
     case .transpose: try verifyTranspose()
     case .split, .splitV: try verifySplit()
+    case .readVariable: try verifyReadVariable()
+    case .assignVariable: try verifyAssignVariable()
     case .other: return
     }
     switch op.fusedActivation {

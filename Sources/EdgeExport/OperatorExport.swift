@@ -59,7 +59,7 @@ private func builtinCode(_ kind: OpKind) -> Int32? {
   case .hardSwish: return 117
   case .batchMatMul: return 126
   case .gelu: return 150
-  case .other: return nil
+  case .readVariable, .assignVariable, .other: return nil
   }
 }
 
@@ -83,6 +83,12 @@ func exportForm(of graph: Graph, op index: Int) throws -> ExportedOperator {
     throw internalForm("runs in place (channel by channel)", "depthwise-in-place")
   default:
     break
+  }
+  if op.kind == .readVariable || op.kind == .assignVariable {
+    throw EdgeError(
+      .unsupported,
+      "\(label) uses a resource variable; edgec exports single-subgraph models, without the handles and the "
+        + "CALL_ONCE initialiser a stateful model needs", at: location)
   }
   guard let code = builtinCode(op.kind) else {
     throw EdgeError(

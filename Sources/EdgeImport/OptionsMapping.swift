@@ -114,6 +114,9 @@ func readOptions(of op: OperatorTable, kind: OpKind, label: String) throws -> Op
   // SQUARED_DIFFERENCE and HARD_SWISH have empty option tables.
   case .transpose, .neg, .rsqrt, .squaredDifference, .hardSwish:
     return .none
+  // Set by the resource-variable import (ResourceVariables.swift), never read here.
+  case .readVariable, .assignVariable:
+    return .none
   }
 }
 

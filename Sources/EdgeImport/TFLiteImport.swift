@@ -50,19 +50,32 @@ public func importModel(bytes: [UInt8], name: String) throws -> Graph {
   // usually belongs to operators it cannot compile either, and the error
   // should list those too rather than stop at the first tensor.
   var operators: [Operator] = []
+  var codes: [Int32] = []
   if let operatorTables {
     operators.reserveCapacity(operatorTables.count)
     for index in operatorTables.indices {
       let table = try operatorTables.table(index, "op \(index)")
       operators.append(try readOperator(table, index: index, opcodes: opcodes, tensorCount: tensorCount))
+      codes.append(opcodes[Int(try OperatorTable(table: table, what: "op \(index)").opcodeIndex)].code)
     }
   }
   var mapper = TensorMapper(file: file, buffers: try model.buffers)
+  // Resource variables (ResourceVariables.swift): handles become variable
+  // tensors, CALL_ONCE and VAR_HANDLE go.
+  var resources: ResourceVariables?
+  if let operatorTables, ResourceVariables.needed(codes) {
+    resources = try ResourceVariables(
+      mainOps: operatorTables, codes: codes, subgraphs: subgraphs, opcodes: opcodes, mapper: &mapper)
+  }
   var tensors: [Tensor] = []
   tensors.reserveCapacity(tensorCount)
   do {
     if let tensorTables {
       for index in tensorTables.indices {
+        if let variable = resources?.tensor(at: index) {
+          tensors.append(variable)
+          continue
+        }
         tensors.append(try mapper.tensor(try tensorTables.table(index, "tensor \(index)"), index: index))
       }
     }
@@ -75,10 +88,12 @@ public func importModel(bytes: [UInt8], name: String) throws -> Graph {
     }
     throw error
   }
+  if let resources { operators = try resources.rewrite(operators, codes: codes) }
   let graph = Graph(
     name: cIdentifier(name), tensors: tensors, operators: operators,
     inputs: try graphTensors(try main.inputs, role: "input", tensorCount: tensorCount, file: file),
-    outputs: try graphTensors(try main.outputs, role: "output", tensorCount: tensorCount, file: file))
+    outputs: try graphTensors(try main.outputs, role: "output", tensorCount: tensorCount, file: file),
+    variables: resources?.records ?? [])
   try verify(graph)
   return graph
 }

@@ -58,6 +58,8 @@ public func lower(_ graph: Graph, options: LoweringOptions = LoweringOptions()) 
       throw context.error(.unsupported, "operator \(context.op.kind.name) has no run-time kernel yet")
     case .squaredDifference, .rsqrt, .neg, .gelu, .hardSwish:
       throw context.error(.unsupported, "operator \(context.op.kind.name) has no run-time kernel yet")
+    case .readVariable: return try lowerReadVariable(context)
+    case .assignVariable: return try lowerAssignVariable(context)
     case .other(let name):
       throw context.error(.unsupported, "operator \(name) is not supported")
     }
