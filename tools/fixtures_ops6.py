@@ -227,6 +227,18 @@ def _specs() -> list[OpSpec]:
           lambda r, x: tuple(tf.split(x, [3, 5, 8], axis=-1)), ((1, 4, 16),), ("SPLIT_V",)),
         S("splitv_axis1", "SPLIT_V sizes [1,4] along axis 1 of [1,5,12] (class token and patches)",
           lambda r, x: tuple(tf.split(x, [1, 4], axis=1)), ((1, 5, 12),), ("SPLIT_V",)),
+        # Supported operators in the shapes the ViTs give them.
+        S("mul_attn_scale", "MUL of [1,2,8,8] logits by the scalar constant 0.25 (1/sqrt(key_dim))",
+          lambda r, x: x * tf.constant(0.25), ((1, 2, 8, 8),), ("MUL",), (WIDE,)),
+        S("mul_both_bcast", "MUL [1,8,1] x constant [1,1,16] -> [1,8,16]: both operands broadcast (LayerNorm gamma)",
+          lambda r, x: x * tf.constant(r.uniform(0.5, 1.5, size=(1, 1, 16)).astype(np.float32)),
+          ((1, 8, 1),), ("MUL",)),
+        S("add_pos_embed", "ADD of a constant [8,16] to [1,8,16]: rank-2 operand broadcast against rank 3",
+          lambda r, x: x + _const(r, (8, 16), 0.5), ((1, 8, 16),), ("ADD",)),
+        S("add_eps_scalar", "ADD of the scalar constant 1e-6 to a positive [1,8,1] (LayerNorm epsilon)",
+          lambda r, x: x + tf.constant(1e-6), ((1, 8, 1),), ("ADD",), (POSITIVE,)),
+        S("reshape_heads", "RESHAPE [1,8,32] -> [-1,8,2,16] (a -1 in the shape tensor, as the attention's)",
+          lambda r, x: tf.reshape(x, [-1, 8, 2, 16]), ((1, 8, 32),), ("RESHAPE",)),
         # The LayerNormalization the ViTs emit, alone.
         S("layernorm_keras", "Keras LayerNormalization(epsilon 1e-6) on [1,16,32], as the ViTs emit it",
           _keras_layer_norm(32, 1e-6), ((1, 16, 32),), LN_F32, (InputRange(scale=2.0),), expect_int8=LN_INT8),
