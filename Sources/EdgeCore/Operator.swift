@@ -29,6 +29,8 @@ public enum OpKind: Hashable, Sendable {
   case shape, rank, stridedSlice, pack, unpack, gather, reduceProd
   case cast, squeeze, expandDims, fill
   case sub, div, floorDiv, floorMod, maximum, minimum
+  // (SUB also runs at run time since issue 6; FoldConstants still folds it
+  // when both inputs are constants.)
   /// A TFLite builtin (or custom) operator edgec does not implement.
   case other(String)
 
@@ -96,7 +98,7 @@ public enum OpKind: Hashable, Sendable {
   public var isCompileTimeOnly: Bool {
     switch self {
     case .shape, .rank, .stridedSlice, .pack, .unpack, .gather, .reduceProd, .cast, .squeeze,
-      .expandDims, .fill, .sub, .div, .floorDiv, .floorMod, .maximum, .minimum:
+      .expandDims, .fill, .div, .floorDiv, .floorMod, .maximum, .minimum:
       return true
     default:
       return false

@@ -35,9 +35,9 @@ struct OperatorVerifier {
     case .quantize: try verifyQuantize()
     case .dequantize: try verifyDequantize()
     case .shape, .rank, .stridedSlice, .slice, .pack, .unpack, .gather, .reduceProd, .cast, .squeeze, .expandDims,
-      .fill, .sub, .div, .floorDiv, .floorMod, .maximum, .minimum:
+      .fill, .div, .floorDiv, .floorMod, .maximum, .minimum:
       try verifyCompileTimeOperator()
-    case .squaredDifference: try verifyElementwise()
+    case .sub, .squaredDifference: try verifyElementwise()
     case .neg, .rsqrt, .gelu, .hardSwish: try verifyLogistic()
     case .batchMatMul: try verifyBatchMatMul()
     case .transpose: try verifyTranspose()

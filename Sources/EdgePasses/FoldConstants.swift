@@ -63,7 +63,7 @@ public struct FoldConstants: GraphPass {
     let inputs = op.inputs.compactMap { $0 }
     if op.kind == .shape || op.kind == .rank { return !inputs.isEmpty }
     guard !inputs.isEmpty, inputs.allSatisfy({ graph.tensors[$0].isConstant }) else { return false }
-    if op.kind.isCompileTimeOnly { return true }
+    if op.kind.isCompileTimeOnly || op.kind == .sub { return true }  // SUB: run-time too, folded as before
     let tensors = (inputs + op.outputs).map { graph.tensors[$0] }
     let unquantized = tensors.allSatisfy { $0.quantization == nil }
     switch op.kind {

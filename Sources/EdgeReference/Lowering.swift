@@ -51,13 +51,16 @@ public func lower(_ graph: Graph, options: LoweringOptions = LoweringOptions()) 
     case .reshape: return try lowerReshape(context)
     case .slice: return try lowerSlice(context)
     case .shape, .rank, .stridedSlice, .pack, .unpack, .gather, .reduceProd, .cast, .squeeze, .expandDims,
-      .fill, .sub, .div, .floorDiv, .floorMod, .maximum, .minimum:
+      .fill, .div, .floorDiv, .floorMod, .maximum, .minimum:
       throw unfoldedOperatorsError(graph)
     // Issue-6 kinds imported before their kernels exist (one line per helper).
     case .batchMatMul, .transpose, .split, .splitV:
       throw context.error(.unsupported, "operator \(context.op.kind.name) has no run-time kernel yet")
-    case .squaredDifference, .rsqrt, .neg, .gelu, .hardSwish:
-      throw context.error(.unsupported, "operator \(context.op.kind.name) has no run-time kernel yet")
+    case .sub, .squaredDifference: return try lowerSubtraction(context)
+    case .neg: return try lowerNeg(context)
+    case .rsqrt: return try lowerRsqrt(context)
+    case .hardSwish: return try lowerHardSwish(context)
+    case .gelu: return try lowerGelu(context)
     case .readVariable: return try lowerReadVariable(context)
     case .assignVariable: return try lowerAssignVariable(context)
     case .other(let name):

@@ -371,6 +371,42 @@ typedef struct {
 
 void edgec_logistic_f32(const edgec_logistic_f32_params *p, const float *input, float *output);
 
+/* ------------------------------- NEG, RSQRT, HARD_SWISH, GELU, SUB, SQUARED_DIFFERENCE */
+
+/* int8 -> int8 through a table of 256 entries, entry x + 128 in byte
+ * (x + 128) % 4 of word (x + 128) / 4 (low byte first). The compiler fills
+ * it with the peer's exact arithmetic: TFLM's RSQRT and HARD_SWISH, LiteRT's
+ * GELU. May run in place. */
+typedef struct {
+  int32_t size;
+  const int32_t *table; /* [64] */
+} edgec_lookup_s8_params;
+
+void edgec_lookup_s8(const edgec_lookup_s8_params *p, const int8_t *input, int8_t *output);
+
+/* float32 element-wise functions of one input; each may run in place. */
+typedef struct {
+  int32_t size;
+} edgec_unary_f32_params;
+
+void edgec_neg_f32(const edgec_unary_f32_params *p, const float *input, float *output);
+void edgec_rsqrt_f32(const edgec_unary_f32_params *p, const float *input, float *output);
+void edgec_hard_swish_f32(const edgec_unary_f32_params *p, const float *input, float *output);
+void edgec_gelu_f32(const edgec_unary_f32_params *p, const float *input, float *output);
+void edgec_gelu_tanh_f32(const edgec_unary_f32_params *p, const float *input, float *output);
+
+/* int8 SUB (left_shift 20, output multiplier below one, fused activation
+ * range) and SQUARED_DIFFERENCE (left_shift 7, general output multiplier,
+ * act_min/act_max -128/127) take ADD's parameters; broadcasting as ADD. */
+void edgec_sub_s8(const edgec_add_s8_params *p, const int8_t *input1, const int8_t *input2,
+                  int8_t *output);
+void edgec_squared_difference_s8(const edgec_add_s8_params *p, const int8_t *input1,
+                                 const int8_t *input2, int8_t *output);
+void edgec_sub_f32(const edgec_elementwise_f32_params *p, const float *input1,
+                   const float *input2, float *output);
+void edgec_squared_difference_f32(const edgec_elementwise_f32_params *p, const float *input1,
+                                  const float *input2, float *output);
+
 /* -------------------------------------------------------------------- PAD */
 
 /* Any element type: element_size bytes per element, pad_value the element's

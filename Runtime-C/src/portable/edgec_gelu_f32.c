@@ -1,0 +1,17 @@
+/*
+ * edgec_gelu_f32: float32 GELU, LiteRT's GeluTransform 0.5 x (1 + erf(x / sqrt 2));
+ * erff is the target libm's, so results may differ from LiteRT's in the last bits,
+ * element by element, as EdgeReference's UnaryF32Kernel (.gelu) computes it.
+ * May run in place (output == input).
+ */
+#include <math.h>
+
+#include "edgec/kernels.h"
+
+void edgec_gelu_f32(const edgec_unary_f32_params *p, const float *input, float *output) {
+  int32_t i;
+  for (i = 0; i < p->size; ++i) {
+    const float x = input[i];
+    output[i] = 0.5f * x * (1.0f + erff(x * 0.70710678118654752440f));
+  }
+}

@@ -1,0 +1,44 @@
+/*
+ * edgec_sub_s8: int8 SUB with broadcasting, bit-exact with TFLM's
+ * reference_ops::Sub (sub_common.cc) and EdgeReference's SubtractionS8Kernel:
+ * both inputs offset, shifted left by left_shift (20) and rescaled to twice
+ * the larger input scale; the difference rescaled to the output (a multiplier
+ * below one), offset and clamped to the fused activation's range. The fields
+ * are ADD's (edgec_add_s8_params).
+ */
+#include "edgec/fixedpoint.h"
+#include "edgec/kernels.h"
+
+void edgec_sub_s8(const edgec_add_s8_params *p, const int8_t *input1, const int8_t *input2,
+                  int8_t *output) {
+  const edgec_broadcast *b = &p->broadcast;
+  const int32_t last = b->rank - 1;
+  const int32_t inner = b->dims[last], step1 = b->stride1[last], step2 = b->stride2[last];
+  int32_t counter[EDGEC_MAX_DIMS] = {0};
+  int32_t base1 = 0, base2 = 0, outer = 1, axis, row, i;
+  for (axis = 0; axis < last; ++axis) outer *= b->dims[axis];
+  for (row = 0; row < outer; ++row) {
+    for (i = 0; i < inner; ++i) {
+      const int32_t x = edgec_shift_left(p->input1_offset + input1[base1 + i * step1], p->left_shift);
+      const int32_t y = edgec_shift_left(p->input2_offset + input2[base2 + i * step2], p->left_shift);
+      const int32_t diff =
+          edgec_multiply_by_quantized_multiplier_smaller_than_one(x, p->input1_multiplier,
+                                                                  p->input1_shift) -
+          edgec_multiply_by_quantized_multiplier_smaller_than_one(y, p->input2_multiplier,
+                                                                  p->input2_shift);
+      const int32_t raw = edgec_multiply_by_quantized_multiplier_smaller_than_one(
+                              diff, p->output_multiplier, p->output_shift) +
+                          p->output_offset;
+      *output++ = (int8_t)edgec_clamp(raw, p->act_min, p->act_max);
+    }
+    /* next row: odometer over the outer axes and their broadcast strides */
+    for (axis = last - 1; axis >= 0; --axis) {
+      base1 += b->stride1[axis];
+      base2 += b->stride2[axis];
+      if (++counter[axis] < b->dims[axis]) break;
+      base1 -= b->stride1[axis] * b->dims[axis];
+      base2 -= b->stride2[axis] * b->dims[axis];
+      counter[axis] = 0;
+    }
+  }
+}
