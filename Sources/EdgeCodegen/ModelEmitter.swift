@@ -246,6 +246,15 @@ struct ModelEmitter {
     // Working memory from the arena, free during this step (plan.json's scratch).
     let scratchArguments =
       !kernel.takesScratch ? [] : scratch.map { ["(\(arenaSymbol) + \($0.offset))", "\($0.bytes)"] } ?? ["NULL", "0"]
+    if kernel.takesOutputArray {
+      let addresses = try outputs.map { try pointerExpression($0, mutable: true, typed: false) }
+      return [
+        "  {",
+        "    void *const outputs[\(max(addresses.count, 1))] = {\(addresses.joined(separator: ", "))};",
+        "    \(kernel.cFunction)(&\(prefix)_params, \(ins.joined(separator: ", ")), outputs);",
+        "  }",
+      ]
+    }
     if kernel.takesInputArray {
       return [
         "  {",

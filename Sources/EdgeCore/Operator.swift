@@ -31,6 +31,8 @@ public enum OpKind: Hashable, Sendable {
   case sub, div, floorDiv, floorMod, maximum, minimum
   // (SUB also runs at run time since issue 6; FoldConstants still folds it
   // when both inputs are constants.)
+  // (STRIDED_SLICE and GATHER too: run-time kernels for a run-time data
+  // input with constant indices; folded as before on constants.)
   /// A TFLite builtin (or custom) operator edgec does not implement.
   case other(String)
 
@@ -97,7 +99,7 @@ public enum OpKind: Hashable, Sendable {
   /// constant inputs and static shapes; they must be gone before lowering.
   public var isCompileTimeOnly: Bool {
     switch self {
-    case .shape, .rank, .stridedSlice, .pack, .unpack, .gather, .reduceProd, .cast, .squeeze,
+    case .shape, .rank, .pack, .unpack, .reduceProd, .cast, .squeeze,
       .expandDims, .fill, .div, .floorDiv, .floorMod, .maximum, .minimum:
       return true
     default:

@@ -64,6 +64,8 @@ public struct FoldConstants: GraphPass {
     if op.kind == .shape || op.kind == .rank { return !inputs.isEmpty }
     guard !inputs.isEmpty, inputs.allSatisfy({ graph.tensors[$0].isConstant }) else { return false }
     if op.kind.isCompileTimeOnly || op.kind == .sub { return true }  // SUB: run-time too, folded as before
+    // STRIDED_SLICE and GATHER have run-time kernels too; on constants they fold.
+    if op.kind == .stridedSlice || op.kind == .gather { return true }
     let tensors = (inputs + op.outputs).map { graph.tensors[$0] }
     let unquantized = tensors.allSatisfy { $0.quantization == nil }
     switch op.kind {

@@ -41,6 +41,9 @@ public protocol PreparedKernel: Sendable {
   /// Whether the C function takes its inputs as one `const void *const *`
   /// array (CONCATENATION) rather than one pointer argument per input.
   var takesInputArray: Bool { get }
+  /// Whether the C function takes its outputs as one `void *const *` array
+  /// (SPLIT, SPLIT_V) rather than one pointer argument per output.
+  var takesOutputArray: Bool { get }
   /// Inputs the output may be written over (the planner's in-place
   /// candidates): the kernel reads each element of such an input before it
   /// writes the output element at the same byte position, and nothing else
@@ -68,6 +71,7 @@ public protocol PreparedKernel: Sendable {
 
 extension PreparedKernel {
   public var takesInputArray: Bool { false }
+  public var takesOutputArray: Bool { false }
   public var inPlaceInputs: [Int] { [] }
   public var inPlaceOutputMayBeSmaller: Bool { false }
   public var takesScratch: Bool { false }

@@ -50,12 +50,15 @@ public func lower(_ graph: Graph, options: LoweringOptions = LoweringOptions()) 
     case .dequantize: return try lowerDequantize(context)
     case .reshape: return try lowerReshape(context)
     case .slice: return try lowerSlice(context)
-    case .shape, .rank, .stridedSlice, .pack, .unpack, .gather, .reduceProd, .cast, .squeeze, .expandDims,
+    case .shape, .rank, .pack, .unpack, .reduceProd, .cast, .squeeze, .expandDims,
       .fill, .div, .floorDiv, .floorMod, .maximum, .minimum:
       throw unfoldedOperatorsError(graph)
     // Issue-6 kinds imported before their kernels exist (one line per helper).
-    case .batchMatMul, .transpose, .split, .splitV:
-      throw context.error(.unsupported, "operator \(context.op.kind.name) has no run-time kernel yet")
+    case .batchMatMul: return try lowerBatchMatMul(context)
+    case .transpose: return try lowerTranspose(context)
+    case .stridedSlice: return try lowerStridedSlice(context)
+    case .gather: return try lowerGather(context)
+    case .split, .splitV: return try lowerSplit(context)
     case .sub, .squaredDifference: return try lowerSubtraction(context)
     case .neg: return try lowerNeg(context)
     case .rsqrt: return try lowerRsqrt(context)
@@ -137,6 +140,9 @@ private func unfoldedOperatorsError(_ graph: Graph) -> EdgeError {
   for (index, op) in graph.operators.enumerated() {
     let inputsKnown = op.kind == .shape || op.kind == .rank
       || op.inputs.allSatisfy { id in id.map { known.contains($0) } ?? true }
+    // Run-time kinds the pass also folds on constants (STRIDED_SLICE, GATHER,
+    // SUB) carry known values along a chain without being named.
+    if inputsKnown && [.stridedSlice, .gather, .sub].contains(op.kind) { known.formUnion(op.outputs) }
     guard op.kind.isCompileTimeOnly else { continue }
     if inputsKnown { known.formUnion(op.outputs) }
     let reason: String
