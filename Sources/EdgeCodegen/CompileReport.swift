@@ -25,6 +25,9 @@ public struct CompileReport: Sendable {
   /// measured and reported apart (kernel_stack_bytes, checked against the
   /// target's stack reserve).
   public let peakSRAMBytes: Int
+  /// A stateful model's variables (`<model>_state`, beside the arena and
+  /// counted in peak SRAM); 0 for a stateless model.
+  public let stateBytes: Int
   public let lowerBoundBytes: Int
   public let weightsBytes: Int
   public let code: CodeSize
@@ -53,7 +56,8 @@ public struct CompileReport: Sendable {
     model = graph.name
     self.target = target.name
     arenaBytes = plan.arenaBytes
-    peakSRAMBytes = plan.arenaBytes
+    stateBytes = StateLayout(graph).bytes
+    peakSRAMBytes = plan.arenaBytes + stateBytes
     self.passes = passes
     self.patches = patches
     scratch = plan.scratch
@@ -104,7 +108,7 @@ public struct CompileReport: Sendable {
 
   public var json: JSON {
     let stack: JSON = code.stackBytes.map { .int($0) } ?? .null
-    let stackAndArena: JSON = code.stackBytes.map { .int(arenaBytes + $0) } ?? .null
+    let stackAndArena: JSON = code.stackBytes.map { .int(peakSRAMBytes + $0) } ?? .null
     let fullSpeed = scratch.filter { $0.bytes >= $0.requestedBytes }.count
     let passList: [JSON] = passes.map { .object([("name", .string($0.name)), ("rewrites", .int($0.rewrites))]) }
     var fields: [(String, JSON)] = [
@@ -112,6 +116,7 @@ public struct CompileReport: Sendable {
       ("target", .string(target)),
       ("peak_sram_bytes", .int(peakSRAMBytes)),
       ("arena_bytes", .int(arenaBytes)),
+      ("state_bytes", .int(stateBytes)),
       ("lower_bound_bytes", .int(lowerBoundBytes)),
       ("kernel_stack_bytes", stack),
       ("sram_with_kernel_stack_bytes", stackAndArena),

@@ -113,7 +113,7 @@ public func compile(_ imported: Graph, for target: Target, options: CompileOptio
     // stricter than the totals above: the arena must fit one region or a run
     // of contiguous ones.
     report.placement = try MemoryPlacement(
-      target: target, arenaBytes: report.arenaBytes, stackBytes: target.stackReserveBytes,
+      target: target, arenaBytes: report.peakSRAMBytes, stackBytes: target.stackReserveBytes,
       weightsBytes: report.weightsBytes, codeBytes: report.code.bytes)
   }
   files.append(("plan.json", plan.json(model: graph.name)))
@@ -135,10 +135,11 @@ func checkFit(_ report: CompileReport, target: Target) throws {
       "the kernels need up to \(stack) bytes of stack (measured with -fstack-usage); \(target.name) reserves \(target.stackReserveBytes). Raise stack_reserve_bytes in the target file if the application can spare it.")
   }
   // The arena must fit beside the stack reserve (which holds the kernels' stack).
-  if report.arenaBytes > target.sramBudgetBytes {
+  if report.peakSRAMBytes > target.sramBudgetBytes {
     throw EdgeError(
       .doesNotFit,
-      "the model needs \(report.peakSRAMBytes) bytes of SRAM (arena \(report.arenaBytes)); \(target.name) has \(target.sramBudgetBytes) (\(target.arenaCapacityBytes) minus a \(target.stackReserveBytes)-byte stack reserve). The lower bound for this schedule is \(report.lowerBoundBytes) bytes.")
+      "the model needs \(report.peakSRAMBytes) bytes of SRAM (arena \(report.arenaBytes)"
+        + (report.stateBytes > 0 ? " + state \(report.stateBytes)" : "") + "); \(target.name) has \(target.sramBudgetBytes) (\(target.arenaCapacityBytes) minus a \(target.stackReserveBytes)-byte stack reserve). The lower bound for this schedule is \(report.lowerBoundBytes) bytes.")
   }
   let flash = report.weightsBytes + report.code.bytes
   if flash > target.flashBytes {

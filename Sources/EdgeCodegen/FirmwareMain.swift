@@ -2,7 +2,8 @@ import EdgeCore
 
 /// The `main` of the firmware `edgec run` builds (the Cortex-M counterpart of
 /// HostRunner.swift). Over semihosting it reads `records` records of each
-/// input from `input<k>.bin`, invokes the model once per record in order,
+/// input from `input<k>.bin`, resets a stateful model once, invokes the
+/// model once per record in order (state carries over),
 /// writes the outputs to `output<k>.bin`, and prints per record the exact
 /// instructions the invoke executed (Targets/cortex-m/instruction_clock.c) —
 /// reading and writing stay outside the count. It calls only the model's
@@ -50,6 +51,9 @@ public func firmwareMainSource(for graph: Graph, records: Int) -> String {
     lines.append("  out[\(k)] = edgec_host_open(\"output\(k).bin\", 1);")
     lines.append("  if (out[\(k)] < 0) return fail(\"cannot create output\(k).bin\", 0);")
   }
+  // A stateful model starts afresh once, outside the count; its records are
+  // consecutive calls whose state carries over.
+  if graph.isStateful { lines.append("  \(name)_reset();") }
   lines.append("  edgec_clock_start();")
   lines.append("  for (r = 0; r < RECORDS; r++) {")
   for (k, id) in graph.inputs.enumerated() {

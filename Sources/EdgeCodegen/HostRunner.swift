@@ -26,6 +26,8 @@ public func hostRunnerSource(for graph: Graph) -> String {
   ]
   for k in graph.inputs.indices { lines.append("  in[\(k)] = open_or_die(argv[\(2 + k)], \"rb\");") }
   for k in graph.outputs.indices { lines.append("  out[\(k)] = open_or_die(argv[\(2 + graph.inputs.count + k)], \"wb\");") }
+  // A stateful model starts afresh once; its records are consecutive calls.
+  if graph.isStateful { lines.append("  \(name)_reset();") }
   lines.append("  for (i = 0; i < n; i++) {")
   for (k, id) in graph.inputs.enumerated() {
     let bytes = graph.tensors[id].byteSize

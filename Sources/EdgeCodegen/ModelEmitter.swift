@@ -31,6 +31,7 @@ struct ModelEmitter {
     lines.append("#ifdef __cplusplus\nextern \"C\" {\n#endif\n")
     lines.append("/* Bytes of RAM the model needs: the arena holds every activation, the inputs and the outputs. */")
     lines.append("#define \(macro)_ARENA_BYTES \(map.plan.arenaBytes)")
+    lines += stateDefines
     lines += sharedArenaNotice
     lines.append("#define \(macro)_INPUT_COUNT \(graph.inputs.count)")
     lines.append("#define \(macro)_OUTPUT_COUNT \(graph.outputs.count)\n")
@@ -58,6 +59,7 @@ struct ModelEmitter {
     }
     lines.append("\n/* Runs the model on the inputs in the arena. Returns 0 on success. */")
     lines.append("int \(name)_invoke(void);\n")
+    lines += resetDeclaration
     lines.append("/* Copies the inputs in, invokes, copies the outputs out. Returns 0 on success. */")
     lines.append("int \(name)_run(\(runParameters()));\n")
     lines.append("#ifdef __cplusplus\n}\n#endif\n")
@@ -84,7 +86,8 @@ struct ModelEmitter {
       lines.append(weightDefinition(id))
       lines.append("")
     }
-    if map.weights.isEmpty { lines.append("extern const uint8_t \(name)_no_weights;") }
+    lines += initialValueDefinitions
+    if map.weights.isEmpty && !graph.isStateful { lines.append("extern const uint8_t \(name)_no_weights;") }
     return lines.joined(separator: "\n") + "\n"
   }
 
@@ -111,6 +114,7 @@ struct ModelEmitter {
       lines.append("")
     }
     lines += arenaDeclaration
+    lines += stateDefinitions
     lines += profileMacro
     var calls: [String] = []
     // The program in the plan's execution order (the scheduler may have
@@ -144,6 +148,7 @@ struct ModelEmitter {
       lines.append("  return (const \(t) *)\(try pointerExpression(id, mutable: false, typed: false));\n}\n")
     }
     lines.append("int \(name)_invoke(void) {")
+    lines += resetOnFirstInvoke
     if profileHooks { lines.append("  EDGEC_PROFILE(-1);") }
     lines += calls
     lines.append("  return 0;\n}\n")
@@ -275,6 +280,10 @@ struct ModelEmitter {
     switch storage {
     case .weights(let symbol):
       return symbol
+    case .state(let offset):
+      let address = "(\(name)_state + \(offset))"
+      if !typed { return address }
+      return mutable ? "(\(type) *)\(address)" : "(const \(type) *)\(address)"
     case .arena(let offset):
       let address = "(\(arenaSymbol) + \(offset))"
       if !typed { return address }

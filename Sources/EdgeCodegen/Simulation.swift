@@ -78,7 +78,8 @@ public struct OutputComparison: Sendable {
   public var maxRelativeError: Double
 }
 
-/// Runs the reference interpreter on every record and compares: integer
+/// Runs the reference interpreter on every record in order (a stateful
+/// model's state carries from one to the next) and compares: integer
 /// outputs must match bit for bit, float outputs within `floatTolerance`
 /// relative error (the C and Swift float kernels may sum in different orders).
 public func compareWithReference(
@@ -89,9 +90,12 @@ public func compareWithReference(
   var results = graph.outputs.enumerated().map { k, id in
     OutputComparison(output: k, name: graph.tensors[id].name, values: 0, mismatches: 0, maxRelativeError: 0)
   }
+  // One state over all records, reset once before the first: a stateful
+  // model's records are consecutive calls, as on the device.
+  var state = interpreter.initialState
   for r in 0..<batch.records {
     let inputs = graph.inputs.indices.map { batch.record(r, input: $0, graph: graph) }
-    let expected = try interpreter.run(inputs)
+    let expected = try interpreter.run(inputs, state: &state)
     for (k, want) in expected.enumerated() {
       let size = want.bytes.count
       let got = Array(simulated[k].bytes[(r * size)..<((r + 1) * size)])

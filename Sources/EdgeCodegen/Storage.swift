@@ -3,10 +3,12 @@ import EdgePlan
 import EdgeReference
 
 /// Where the generated code finds a tensor: a byte offset into the arena (as
-/// the memory plan decided) or a `const` array in the weights file.
+/// the memory plan decided), a `const` array in the weights file, or a byte
+/// offset into the state buffer (a variable; StateLayout.swift).
 enum Storage: Hashable {
   case arena(offset: Int)
   case weights(symbol: String)
+  case state(offset: Int)
 }
 
 /// The lowered program together with where each of its tensors lives.
@@ -17,6 +19,8 @@ struct StorageMap {
   let plan: MemoryPlan
   /// Constant tensors a kernel reads, in first-use order: the weights file's contents.
   let weights: [TensorID]
+  /// The variables' places in `<model>_state`.
+  let state: StateLayout
   private let storage: [TensorID: Storage]
 
   /// The RESHAPE-style views of the program, as the planner takes them, with
@@ -42,8 +46,18 @@ struct StorageMap {
     var storage: [TensorID: Storage] = [:]
     var weights: [TensorID] = []
     var constantViews: [TensorID: TensorID] = [:]
+    let state = StateLayout(graph)
     func place(_ id: TensorID) throws -> Storage {
       if let known = storage[id] { return known }
+      if graph.tensors[id].isVariable {
+        guard let offset = state.offsets[id] else {
+          throw EdgeError(
+            .unsupported, "\(graph.describe(tensor: id)) is a variable without an initial value; edgec keeps only "
+              + "resource variables (VAR_HANDLE with a CALL_ONCE initialiser) as state")
+        }
+        storage[id] = .state(offset: offset)
+        return .state(offset: offset)
+      }
       var source = id
       while let next = constantViews[source] { source = next }
       if graph.tensors[source].isConstant {
@@ -72,6 +86,7 @@ struct StorageMap {
     for id in graph.inputs + graph.outputs { _ = try place(id) }
     self.storage = storage
     self.weights = weights
+    self.state = state
   }
 
   func storage(of id: TensorID) -> Storage? { storage[id] }

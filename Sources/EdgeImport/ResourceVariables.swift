@@ -44,12 +44,11 @@ struct ResourceVariables {
     var initial: [String: Tensor] = [:]
     for (index, code) in codes.enumerated() where code == callOnceOperatorCode {
       let label = "op \(index) (CALL_ONCE)"
-      guard let target = try callOnceTarget(try mainOps.table(index, label), label: label),
-        target > 0, target < subgraphs.count
-      else {
+      let table = try mainOps.table(index, label)
+      guard let target = try callOnceTarget(table, label: label), target > 0, target < subgraphs.count else {
         throw EdgeError(
           .malformedModel, "\(label) names no initialiser subgraph between 1 and \(subgraphs.count - 1)",
-          at: ErrorLocation(opIndex: index, opName: "CALL_ONCE"))
+          at: ErrorLocation(byteOffset: table.position, opIndex: index, opName: "CALL_ONCE"))
       }
       try readInitialiser(target, subgraphs: subgraphs, opcodes: opcodes, mapper: &mapper, into: &initial)
     }
@@ -59,14 +58,16 @@ struct ResourceVariables {
       let (key, name) = try variableKey(table, label: label)
       guard let handle = try OperatorTable(table: table, what: label).outputs?.elements(as: Int32.self).first
       else {
-        throw EdgeError(.malformedModel, "\(label) has no output", at: ErrorLocation(opIndex: index, opName: "VAR_HANDLE"))
+        throw EdgeError(
+          .malformedModel, "\(label) has no output",
+          at: ErrorLocation(byteOffset: table.position, opIndex: index, opName: "VAR_HANDLE"))
       }
       guard let value = initial[key] else {
         throw EdgeError(
           .unsupported,
           "\(label): variable '\(name)' has no initial value (no CALL_ONCE initialiser assigns it a constant); "
             + "edgec needs one to know what `<model>_reset` restores",
-          at: ErrorLocation(opIndex: index, opName: "VAR_HANDLE"))
+          at: ErrorLocation(byteOffset: table.position, opIndex: index, opName: "VAR_HANDLE"))
       }
       if let existing = variables.firstIndex(where: { $0.key == key }) {
         handles[Int(handle)] = existing

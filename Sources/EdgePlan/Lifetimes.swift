@@ -22,8 +22,8 @@ public struct TensorLifetime: Hashable, Sendable {
 /// - Each lives until its last reader's step; graph outputs until the last
 ///   step, since the caller reads them after the final op.
 /// - A tensor nobody reads still occupies its producer's step: the op writes it.
-/// - Variables (state kept across invocations) live over every step, so no
-///   other buffer ever reuses their bytes.
+/// - Variables (state kept across invocations) get no lifetime: they live in
+///   the model's state buffer beside the arena, which nothing else reuses.
 /// - Constants live in flash and get no lifetime; neither does a tensor that
 ///   nothing reads, writes or exports (TFLite files carry such leftovers).
 ///
@@ -93,10 +93,10 @@ public func tensorLifetimes(in graph: Graph, order: [Int]? = nil) throws -> [Ten
   }
 
   var result: [TensorLifetime] = []
-  for (id, tensor) in graph.tensors.enumerated() where !tensor.isConstant {
-    if tensor.isVariable {
-      result.append(TensorLifetime(tensor: id, firstStep: 0, lastStep: lastStep))
-    } else if let start = first[id], let end = last[id] {
+  // Variables keep state between inferences: they live in the model's
+  // static state buffer (`<model>_state`), never in the arena.
+  for (id, tensor) in graph.tensors.enumerated() where !tensor.isConstant && !tensor.isVariable {
+    if let start = first[id], let end = last[id] {
       result.append(TensorLifetime(tensor: id, firstStep: start, lastStep: end))
     }
   }

@@ -135,20 +135,20 @@ struct ScheduleProblem {
     }
     try orderInPlaceWrites(
       inPlace, graph, aliases: aliases, producer: producer, consumers: consumers)
-    for (id, tensor) in graph.tensors.enumerated() where !tensor.isConstant {
+    // Variables live in the state buffer, outside the arena (Lifetimes.swift);
+    // they only order the ops that touch them (above).
+    for (id, tensor) in graph.tensors.enumerated() where !tensor.isConstant && !tensor.isVariable {
       let written = producer[id]
       let readers = consumers[id]
-      let pinnedStart = isInput.contains(id) || tensor.isVariable
-      let pinnedEnd = isOutput.contains(id) || tensor.isVariable
+      let pinnedStart = isInput.contains(id)
+      let pinnedEnd = isOutput.contains(id)
       guard written != nil || !readers.isEmpty || pinnedStart || pinnedEnd else { continue }
       let index = try buffer(for: id)
       if let written {
         buffers[index].producers.insert(written)
         buffers[index].users.insert(written)
       }
-      if !tensor.isVariable {
-        for reader in readers { buffers[index].users.insert(reader) }
-      }
+      for reader in readers { buffers[index].users.insert(reader) }
       buffers[index].startsAlive = buffers[index].startsAlive || pinnedStart
       buffers[index].staysAlive = buffers[index].staysAlive || pinnedEnd
     }

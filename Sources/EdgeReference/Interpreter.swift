@@ -14,15 +14,36 @@ public struct ReferenceInterpreter: Sendable {
   }
 
   /// Runs one inference. `inputs` are in `graph.inputs` order and must match
-  /// their tensors' type and element count.
+  /// their tensors' type and element count. A stateful model starts from its
+  /// initial state (as after `<model>_reset`); to carry state from one
+  /// inference to the next, use `run(_:state:)`.
   public func run(_ inputs: [TensorValue]) throws -> [TensorValue] {
     try run(inputs, observe: nil)
+  }
+
+  /// The variables' values after a reset: what the model's initialiser assigns.
+  public var initialState: VariableState {
+    VariableState(values: graph.variables.map(\.initialValue))
+  }
+
+  /// Runs one inference of a stateful model from `state` and leaves there
+  /// the state the next inference starts from, as consecutive invokes of the
+  /// generated code (or of one TFLite interpreter) do.
+  public func run(_ inputs: [TensorValue], state: inout VariableState) throws -> [TensorValue] {
+    try run(inputs, state: &state, observe: nil)
+  }
+
+  public func run(_ inputs: [TensorValue], observe: ((TensorID, TensorValue) -> Void)?) throws -> [TensorValue] {
+    var state = initialState
+    return try run(inputs, state: &state, observe: observe)
   }
 
   /// Runs one inference and shows `observe` every run-time tensor as it is
   /// written (graph inputs first, then each kernel's and alias's outputs):
   /// what calibration (Calibration.swift) collects its statistics from.
-  public func run(_ inputs: [TensorValue], observe: ((TensorID, TensorValue) -> Void)?) throws -> [TensorValue] {
+  public func run(
+    _ inputs: [TensorValue], state: inout VariableState, observe: ((TensorID, TensorValue) -> Void)?
+  ) throws -> [TensorValue] {
     guard inputs.count == graph.inputs.count else {
       throw EdgeError(.invalidInput, "the model takes \(graph.inputs.count) inputs, got \(inputs.count)")
     }
@@ -31,6 +52,18 @@ public struct ReferenceInterpreter: Sendable {
       if let data = tensor.data, data.count == tensor.byteSize {
         values[id] = TensorValue(type: tensor.type, shape: tensor.shape, bytes: data)
       }
+    }
+    guard state.values.count == graph.variables.count else {
+      throw EdgeError(
+        .invalidInput, "the model has \(graph.variables.count) variables, the state holds \(state.values.count)")
+    }
+    for (variable, bytes) in zip(graph.variables, state.values) {
+      let tensor = graph.tensors[variable.tensor]
+      guard bytes.count == tensor.byteSize else {
+        throw EdgeError(
+          .invalidInput, "variable '\(variable.name)' needs \(tensor.byteSize) bytes of state, got \(bytes.count)")
+      }
+      values[variable.tensor] = TensorValue(type: tensor.type, shape: tensor.shape, bytes: bytes)
     }
     for (value, id) in zip(inputs, graph.inputs) {
       let tensor = graph.tensors[id]
@@ -68,11 +101,20 @@ public struct ReferenceInterpreter: Sendable {
         if let observe, let stored = values[output] { observe(output, stored) }
       }
     }
-    return try graph.outputs.map { id in
+    let outputs = try graph.outputs.map { id in
       guard let value = values[id] else {
         throw EdgeError(.invalidGraph, "graph output \(graph.describe(tensor: id)) is never written")
       }
       return value
     }
+    state.values = graph.variables.map { values[$0.tensor]?.bytes ?? $0.initialValue }
+    return outputs
   }
+}
+
+/// The values of a stateful model's variables between inferences, in
+/// `Graph.variables` order (empty for a stateless model).
+public struct VariableState: Hashable, Sendable {
+  public var values: [[UInt8]]
+  public init(values: [[UInt8]]) { self.values = values }
 }

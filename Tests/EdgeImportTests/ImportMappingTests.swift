@@ -138,7 +138,9 @@ func importError(_ bytes: [UInt8]) -> EdgeError? {
       TestOperator(opcodeIndex: 2, inputs: [], outputs: [], optionsType: 103, options: [0: .i32(1)]), at: 0)
     model.extraSubgraphs = [.table([4: .string("init")])]
     let graph = try importModel(bytes: model.build().bytes, name: "m")
-    #expect(graph.operators.map(\.kind) == [.other("CALL_ONCE"), .conv2D, .add])
+    // CALL_ONCE goes at import: what it initialises becomes Graph.variables.
+    #expect(graph.operators.map(\.kind) == [.conv2D, .add])
+    #expect(graph.variables.isEmpty)
 
     model.extraSubgraphs.append(.table([4: .string("while_body")]))
     let error = importError(model.build().bytes)
@@ -157,10 +159,9 @@ func importError(_ bytes: [UInt8]) -> EdgeError? {
 }
 
 extension ImportMappingTests {
-  /// A resource-variable model (as TensorFlow converts a tf.Variable): the
-  /// RESOURCE tensor is unsupported, and the error also lists the operators
-  /// edgec cannot compile, as the lowering would.
-  @Test func resourceTensorErrorListsTheUnsupportedOperators() {
+  /// A resource variable without a CALL_ONCE initialiser: edgec would not
+  /// know what `<model>_reset` restores, so the VAR_HANDLE is unsupported.
+  @Test func variableWithoutAnInitialiserIsUnsupported() {
     var model = TestModel.small
     model.opcodes += [(127, 142, nil), (127, 143, nil)]  // VAR_HANDLE, READ_VARIABLE
     model.tensors += [TestTensor(name: "Variable", shape: [], type: 13), TestTensor(name: "value", shape: [1, 4, 4, 2])]
@@ -172,10 +173,9 @@ extension ImportMappingTests {
     model.inputs = []
     let error = importError(model.build().bytes)
     #expect(error?.kind == .unsupported)
-    #expect(error?.location.tensorIndex == 5)
+    #expect(error?.location.opIndex == 0)
     #expect(
-      error?.message == "tensor 5 'Variable' has element type RESOURCE, which edgec does not support (supported: "
-        + "int8, uint8, int16, int32, int64, float32, float16, bool, int4); the model also has 2 operators edgec cannot "
-        + "compile: op 0 (VAR_HANDLE), op 1 (READ_VARIABLE)")
+      error?.message == "op 0 (VAR_HANDLE): variable '' has no initial value (no CALL_ONCE initialiser assigns it a "
+        + "constant); edgec needs one to know what `<model>_reset` restores")
   }
 }

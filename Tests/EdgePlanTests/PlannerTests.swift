@@ -88,8 +88,8 @@ struct PlannerTests {
   }
 
   /// A graph output read later stays alive to the last step (the caller
-  /// reads it after the final op); constants get no buffer; variables live
-  /// over every step.
+  /// reads it after the final op); constants get no buffer, nor do variables
+  /// (they live in the state buffer beside the arena).
   @Test func outputsInTheMiddleLiveToTheEndAndConstantsTakeNoArena() throws {
     var g = GraphBuilder()
     let x = g.input("x", bytes: 16)
@@ -103,7 +103,7 @@ struct PlannerTests {
     let lifetimes = try tensorLifetimes(in: g.graph)
     #expect(
       lifetimes.map { [$0.tensor, $0.firstStep, $0.lastStep] } == [
-        [x, 0, 0], [state, 0, 2], [y, 0, 2], [z, 1, 2], [out, 2, 2],
+        [x, 0, 0], [y, 0, 2], [z, 1, 2], [out, 2, 2],
       ])
   }
 
