@@ -70,7 +70,7 @@ func roundTrip(_ original: Graph) throws -> (bytes: [UInt8], back: Graph, differ
 
 @Suite struct RoundTripTests {
   @Test func theManifestIsPresent() {
-    #expect(ModelFile.fixtures.count == 182)
+    #expect(ModelFile.fixtures.count == 204)
   }
 
   @Test(arguments: ModelFile.fixtures)

@@ -15,9 +15,17 @@ struct Fixture: CustomTestStringConvertible, Sendable {
   let tflmFiles: [String]
   let litertFiles: [String]
   let tflmAgreesWithLiteRT: Bool
+  /// The peers that produced outputs ("peers" in the manifest; absent: both).
+  /// TFLM has no GELU: such fixtures have y_litert only and are compared
+  /// under `rounding: .litert` (the manifest's "rounding": "litert").
+  var peers: [String] = ["tflm", "litert"]
+  /// "stateful": the rows are consecutive calls of one model instance whose
+  /// resource variables carry over: run them in order, never reset between rows.
+  var isStateful = false
 
   var testDescription: String { name }
   var isQuantized: Bool { dtype != "float32" }
+  var hasTFLMOutputs: Bool { peers.contains("tflm") }
 
   static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("Fixtures")
@@ -39,7 +47,8 @@ struct Fixture: CustomTestStringConvertible, Sendable {
         inputFiles: inputs.compactMap { $0["file"] as? String },
         tflmFiles: outputs.compactMap { $0["tflm_file"] as? String },
         litertFiles: outputs.compactMap { $0["litert_file"] as? String },
-        tflmAgreesWithLiteRT: agreement?["bit_exact"] as? Bool ?? false)
+        tflmAgreesWithLiteRT: agreement?["bit_exact"] as? Bool ?? false,
+        peers: entry["peers"] as? [String] ?? ["tflm", "litert"], isStateful: entry["stateful"] as? Bool ?? false)
     }
   }()
 
@@ -60,7 +69,12 @@ struct Fixture: CustomTestStringConvertible, Sendable {
   }
 
   func inputs() throws -> [TensorValue] { try inputFiles.map(npy) }
-  func tflmOutputs() throws -> [TensorValue] { try tflmFiles.map(npy) }
+  func tflmOutputs() throws -> [TensorValue] {
+    guard hasTFLMOutputs else {
+      throw EdgeError(.invalidInput, "fixture \(name) has no TFLM outputs (peers \(peers)): compare it with litertOutputs() under rounding .litert")
+    }
+    return try tflmFiles.map(npy)
+  }
   func litertOutputs() throws -> [TensorValue] { try litertFiles.map(npy) }
 }
 

@@ -24,7 +24,7 @@ import Testing
   static let operatorFloor = 29.6
 
   @Test func everyFloatFixtureIsCovered() {
-    #expect(Self.floatFixtures.count == 85)
+    #expect(Self.floatFixtures.count == 96)
   }
 
   @Test(arguments: floatFixtures)
