@@ -27,7 +27,7 @@ public struct PassManager: Sendable {
   public init(_ passes: [any GraphPass]) { self.passes = passes }
 
   /// The passes `edgec compile` runs by default, in order.
-  public static let standard = PassManager([FoldConstants(), FoldRequantize(), FoldPad(), FuseResidualAdd()])
+  public static let standard = PassManager([FoldConstants(), FoldRequantize(), FoldPad(), FuseResidualAdd(), ReadVariablesInPlace()])
 
   /// `printAfter` sees the graph after every pass that changed it.
   public func run(_ graph: Graph, printAfter: ((String, Graph) -> Void)? = nil) throws
