@@ -88,6 +88,8 @@ SUPPORTED_OPS = {
     "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "MUL",
     "AVERAGE_POOL_2D", "MAX_POOL_2D", "MEAN", "RESHAPE", "SOFTMAX",
     "LOGISTIC", "PAD", "CONCATENATION", "QUANTIZE", "DEQUANTIZE",
+    # issue 6, helper stream: resource variables (state buffer + <model>_reset)
+    "CALL_ONCE", "VAR_HANDLE", "READ_VARIABLE", "ASSIGN_VARIABLE",
 }
 # Shape arithmetic edgec evaluates at compile time (the fold-constants pass):
 # no kernel, so not in the coverage check, but a model holding them compiles.

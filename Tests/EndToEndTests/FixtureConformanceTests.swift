@@ -21,9 +21,11 @@ import Testing
     let interpreter = try ReferenceInterpreter(graph: graph)
     let xs = try fixture.inputs(), ys = fixture.isQuantized ? try fixture.tflmOutputs() : try fixture.litertOutputs()
     let n = xs[0].shape[0]
+    // Rows are consecutive calls: a stateful fixture's state carries over.
+    var state = interpreter.initialState
     for r in 0..<n {
       let inputs = graph.inputs.enumerated().map { k, id in row(xs[k], r, shape: graph.tensors[id].shape) }
-      let outputs = try interpreter.run(inputs)
+      let outputs = try interpreter.run(inputs, state: &state)
       for (k, got) in outputs.enumerated() {
         let bad = mismatches(got, row(ys[k], r, shape: got.shape), tolerance: Self.floatTolerance)
         #expect(bad == 0, "\(fixture.name) input \(r) output \(k): \(bad) of \(got.elementCount) values differ")
@@ -36,9 +38,10 @@ import Testing
     let graph = try fixture.referenceGraph()
     let interpreter = try ReferenceInterpreter(graph: graph, options: LoweringOptions(rounding: .litert))
     let xs = try fixture.inputs(), ys = try fixture.litertOutputs()
+    var state = interpreter.initialState
     for r in 0..<xs[0].shape[0] {
       let inputs = graph.inputs.enumerated().map { k, id in row(xs[k], r, shape: graph.tensors[id].shape) }
-      for (k, got) in try interpreter.run(inputs).enumerated() {
+      for (k, got) in try interpreter.run(inputs, state: &state).enumerated() {
         let bad = mismatches(got, row(ys[k], r, shape: got.shape))
         #expect(bad == 0, "\(fixture.name) input \(r) output \(k): \(bad) of \(got.elementCount) values differ from LiteRT")
       }

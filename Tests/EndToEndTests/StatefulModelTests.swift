@@ -67,6 +67,16 @@ import Testing
     #expect(batch.records == 100)
     #expect(stateful == tflm)
     #expect(fresh != tflm)
+
+    // LiteRT's one interpreter, under its FULLY_CONNECTED rounding (the int8
+    // variants differ from TFLM in 2 of 400 values).
+    let litert = try ReferenceInterpreter(graph: graph, options: LoweringOptions(rounding: .litert))
+    var litertState = litert.initialState
+    var outputs: [UInt8] = []
+    for r in 0..<batch.records {
+      outputs += try litert.run([batch.record(r, input: 0, graph: graph)], state: &litertState)[0].bytes
+    }
+    #expect(outputs == (try ring.npy("y_litert.npy")).bytes)
   }
 
   /// The generated C on the host (`edgec simulate`): reset once, 100
