@@ -65,7 +65,9 @@ struct CompileCommand: ParsableCommand {
       let r = result.report
       print("compiled \(graph.name) for \(chip.name) into \(directory)/")
       print("  ops \(r.ops), MACs \(grouped(r.macs)), kernels: \(r.kernels.joined(separator: " "))")
-      print("  SRAM  \(grouped(r.peakSRAMBytes)) bytes (lower bound \(grouped(r.lowerBoundBytes))) of \(grouped(chip.sramBudgetBytes)) available")
+      // A stateful model's variables sit beside the arena; the lower bound is the arena's.
+      let state = r.stateBytes > 0 ? "arena \(grouped(r.arenaBytes)) + state \(grouped(r.stateBytes)), " : ""
+      print("  SRAM  \(grouped(r.peakSRAMBytes)) bytes (\(state)lower bound \(grouped(r.lowerBoundBytes))) of \(grouped(chip.sramBudgetBytes)) available")
       print("  flash \(grouped(r.weightsBytes + r.code.bytes)) bytes (weights \(grouped(r.weightsBytes)), code \(grouped(r.code.bytes)), \(r.code.method)) of \(grouped(chip.flashBytes))")
     }
   }
