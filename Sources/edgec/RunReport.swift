@@ -49,6 +49,7 @@ struct RunReport {
       ("data_bytes", .int(result.image.data)),
       ("bss_bytes", .int(result.image.bss)),
       ("arena_bytes", .int(result.compilation.report.arenaBytes)),
+      ("state_bytes", .int(result.compilation.report.stateBytes)),
       ("macs", .int(result.compilation.report.macs)),
       ("inputs", .int(records)),
     ]
@@ -79,7 +80,8 @@ struct RunReport {
     if Set(result.instructions).count > 1 {
       print("  per input: \(result.instructions.map { grouped(Int($0)) }.joined(separator: ", "))")
     }
-    print("  flash \(grouped(result.image.flashBytes)) bytes, RAM \(grouped(result.image.ramBytes)) bytes (arena \(grouped(result.compilation.report.arenaBytes)))")
+    let state = result.compilation.report.stateBytes
+    print("  flash \(grouped(result.image.flashBytes)) bytes, RAM \(grouped(result.image.ramBytes)) bytes (arena \(grouped(result.compilation.report.arenaBytes))\(state > 0 ? ", state \(grouped(state))" : ""))")
     if let p = result.compilation.report.placement {
       print("  arena in \(p.arena.span.name), stack in \(p.stack.span.name), weights in \(p.weights.span.name)")
     }
