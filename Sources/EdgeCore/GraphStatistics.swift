@@ -2,7 +2,8 @@
 ///
 /// MACs count the multiply-accumulates of the arithmetic-heavy operators the
 /// way MLPerf Tiny and TFLM's benchmarks do: convolutions, depthwise
-/// convolutions and fully connected layers (one per weight use); element-wise
+/// convolutions and fully connected layers (one per weight use), and batched
+/// matrix products (BATCH_MATMUL: one per inner-axis product); element-wise
 /// and pooling operators are cheap by comparison and count zero.
 public struct GraphStatistics: Sendable {
   public struct OpStatistics: Hashable, Sendable {
@@ -53,6 +54,12 @@ public struct GraphStatistics: Sendable {
       return output.elementCount * filter.shape[1] * filter.shape[2]
     case .fullyConnected:
       return output.elementCount * filter.shape.dims[filter.shape.rank - 1]
+    case .batchMatMul:
+      // Each output element: the inner axis' products (lhs columns; rows under adj_x).
+      guard let lhs = tensor(0), lhs.shape.rank >= 2 else { return 0 }
+      var adjX = false
+      if case .batchMatMul(let x, _) = op.options { adjX = x }
+      return output.elementCount * lhs.shape[lhs.shape.rank - (adjX ? 2 : 1)]
     default:
       return 0
     }

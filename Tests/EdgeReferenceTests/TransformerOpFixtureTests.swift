@@ -80,6 +80,14 @@ struct TransformerOpFixtureTests {
     #expect(mismatches == 0, "\(name): \(mismatches) elements differ from TFLM")
   }
 
+  /// BATCH_MATMUL counts one MAC per inner-axis product of every output element.
+  @Test func batchMatMulMACs() throws {
+    // [1,2,8,16] x [1,2,16,8]: 128 outputs of 16 products.
+    #expect(GraphStatistics(try OpFixture("bmm_4d_int8").graph).totalMACs == 2048)
+    // adj_x: lhs [1,6,4] read as [1,4,6]; output [1,4,5], 6 products each.
+    #expect(GraphStatistics(try OpFixture("bmm_adj_x_f32").graph).totalMACs == 120)
+  }
+
   /// The fixtures really exercise the run-time kernels (nothing was folded
   /// away or aliased where a copy is due).
   @Test func lowersToTheExpectedKernels() throws {
