@@ -45,6 +45,9 @@ when one of the sets gains the operator and the fixture is regenerated.
 Run with the project venv: .venv/bin/python tools/make_fixtures.py
   --only res_basic,net_mobilenetv2   regenerate these specs alone; every other
                                      fixture and manifest entry stays as it is
+  --pending                          the same for every spec with a "pending_ops"
+                                     entry: after adding an operator to
+                                     SUPPORTED_OPS, moves its fixtures over
 """
 
 from __future__ import annotations
@@ -344,7 +347,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--only", default="",
                         help="comma-separated spec names: regenerate those fixtures and their manifest "
                              "entries, keep every other one as it is (no demo model)")
+    parser.add_argument("--pending", action="store_true",
+                        help="regenerate every spec that has a pending_ops entry (as --only does)")
     args = parser.parse_args(argv)
+    if args.pending:
+        pending_specs = [e["spec"] for e in previous_manifest(args.out).get("pending_ops", [])]
+        args.only = ",".join(dict.fromkeys([*filter(None, args.only.split(",")), *pending_specs]))
+        if not args.only:
+            print("no pending fixtures", file=sys.stderr)
+            return 0
 
     all_items = [(s, c) for s in ALL_SPECS for c in s.conversions]
     only = {x for x in args.only.split(",") if x}
