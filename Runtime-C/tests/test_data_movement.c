@@ -57,6 +57,17 @@ static void rank6_reversed(void) {
   for (i = 0; i < 64; ++i) EXPECT_EQ(out[i], 63 - i);
 }
 
+/* int16 elements (the generic element path): columns 2, 0 of a [2,3]. */
+static void int16_columns(void) {
+  int16_t in[6] = {-300, 301, 302, 1000, -1001, 1002}, out[4];
+  const edgec_strided_copy_params p = {2, {2, 2, 0, 0, 0, 0}, {3, -2, 0, 0, 0, 0}, 2, 2};
+  edgec_strided_copy(&p, in, out);
+  EXPECT_EQ(out[0], 302);
+  EXPECT_EQ(out[1], -300);
+  EXPECT_EQ(out[2], 1002);
+  EXPECT_EQ(out[3], 1000);
+}
+
 /* An empty axis writes nothing (the output has no bytes). */
 static void empty_axis(void) {
   int8_t in[4] = {1, 2, 3, 4}, out[2] = {9, 9};
@@ -102,6 +113,7 @@ int main(void) {
   reversed_float_slice();
   rank6_reversed();
   empty_axis();
+  int16_columns();
   gather_blocks();
   split_uneven();
   if (failures) {

@@ -27,6 +27,18 @@ void edgec_strided_copy(const edgec_strided_copy_params *p, const void *input, v
     if (p->strides[last] == 1) {
       memcpy(out, in + (ptrdiff_t)base * (ptrdiff_t)eb, (size_t)p->dims[last] * eb);
       out += (size_t)p->dims[last] * eb;
+    } else if (eb == 1) {
+      /* int8 (TRANSPOSE of attention heads): a byte gather, no call per element. */
+      const unsigned char *src = in + base;
+      for (i = 0; i < p->dims[last]; ++i) out[i] = src[(ptrdiff_t)i * p->strides[last]];
+      out += p->dims[last];
+    } else if (eb == 4) {
+      /* float32 / int32: constant-size copies the compiler turns into word moves. */
+      const unsigned char *src = in + (ptrdiff_t)base * 4;
+      for (i = 0; i < p->dims[last]; ++i) {
+        memcpy(out, src + (ptrdiff_t)i * p->strides[last] * 4, 4);
+        out += 4;
+      }
     } else {
       for (i = 0; i < p->dims[last]; ++i) {
         memcpy(out, in + ((ptrdiff_t)base + (ptrdiff_t)i * p->strides[last]) * (ptrdiff_t)eb, eb);
