@@ -27,7 +27,7 @@ func lowerSplit(_ context: OpContext) throws -> LoweredOp {
     if unknown.count == 1 { sizes[unknown[0]] = size - sizes.filter { $0 != -1 }.reduce(0, +) }
   } else {
     guard size % count == 0 else {
-      throw context.error(.invalidGraph, "SPLIT of axis \(axis) (size \(size)) of '\(input.name)' into \(count) equal parts")
+      throw context.error(.invalidGraph, "SPLIT cannot cut axis \(axis) (size \(size)) of '\(input.name)' into \(count) equal parts (SPLIT_V takes unequal sizes)")
     }
     sizes = [Int](repeating: size / count, count: count)
   }
