@@ -85,10 +85,10 @@ func exportForm(of graph: Graph, op index: Int) throws -> ExportedOperator {
     break
   }
   if op.kind == .readVariable || op.kind == .assignVariable {
-    throw EdgeError(
-      .unsupported,
-      "\(label) uses a resource variable; edgec exports single-subgraph models, without the handles and the "
-        + "CALL_ONCE initialiser a stateful model needs", at: location)
+    // The variable tensor is the handle (VariableExport.swift); no options.
+    return ExportedOperator(
+      op: op, label: label, location: location, code: op.kind == .readVariable ? readVariableCode : assignVariableCode,
+      version: 1, inputType: nil, outputType: nil)
   }
   guard let code = builtinCode(op.kind) else {
     throw EdgeError(

@@ -119,7 +119,7 @@ func writeOptions(_ exported: ExportedOperator, into b: inout FlatBufferBuilder)
     }
   case (.pad, .none), (.logistic, .none), (.quantize, .none), (.dequantize, .none), (.rank, .none), (.slice, .none),
     (.expandDims, .none), (.fill, .none), (.floorDiv, .none), (.floorMod, .none), (.maximum, .none),
-    (.minimum, .none):
+    (.minimum, .none), (.readVariable, .none), (.assignVariable, .none):
     return nil
   default:
     throw EdgeError(

@@ -11,7 +11,8 @@
 import EdgeCore
 import EdgeImport
 
-/// The graph as a `.tflite` file (schema version 3, one subgraph).
+/// The graph as a `.tflite` file (schema version 3, one subgraph; a stateful
+/// graph adds its CALL_ONCE initialiser as subgraph 1).
 ///
 /// Throws `EdgeError(.unsupported)` for operators whose IR form has no TFLite
 /// equivalent (a fused residual ADD, explicit padding, an in-place depthwise
@@ -21,6 +22,8 @@ import EdgeImport
 public func exportTFLite(_ graph: Graph) throws -> [UInt8] {
   try checkReferences(graph)
   let exported = try graph.operators.indices.map { try exportForm(of: graph, op: $0) }
+  // A stateful graph: CALL_ONCE and VAR_HANDLEs first, an initialiser subgraph (VariableExport.swift).
+  let prologue = variablePrologue(graph)
   var builder = FlatBufferBuilder(capacity: graph.tensors.reduce(4096) { $0 + ($1.data?.count ?? 0) + 256 })
 
   // Buffers: 0 is the empty buffer every activation points to (TFLite's
@@ -32,6 +35,8 @@ public func exportTFLite(_ graph: Graph) throws -> [UInt8] {
     bufferIndex[id] = bufferData.count
     bufferData.append(data)
   }
+  let firstInitialBuffer = bufferData.count
+  bufferData += graph.variables.map(\.initialValue)
 
   // Objects are written children first. Large constant data goes first so
   // that it lands at the end of the file, after the tables TFLM walks.
@@ -42,11 +47,17 @@ public func exportTFLite(_ graph: Graph) throws -> [UInt8] {
     return builder.endTable()
   }
   let tensors = try graph.tensors.enumerated().map { id, tensor in
-    try writeTensor(tensor, id: id, buffer: bufferIndex[id], into: &builder)
+    graph.variable(tensor: id) != nil
+      ? writeHandleTensor(name: tensor.name, into: &builder)
+      : try writeTensor(tensor, id: id, buffer: bufferIndex[id], into: &builder)
   }
-  let opcodes = OpcodeTable(exported)
-  let operators = try exported.enumerated().map { index, op in
-    try writeOperator(op, opcodeIndex: opcodes.index[index], into: &builder)
+  let opcodes = OpcodeTable(prologue + exported + initialiserOperators(graph))
+  let prologueOperators = prologue.enumerated().map { index, op in
+    writePrologueOperator(
+      op, variable: index == 0 ? nil : graph.variables[index - 1], opcodeIndex: opcodes.index[index], into: &builder)
+  }
+  let operators = try prologueOperators + exported.enumerated().map { index, op in
+    try writeOperator(op, opcodeIndex: opcodes.index[prologue.count + index], into: &builder)
   }
   let subgraphName = builder.string(graph.name)
   let tensorVector = builder.vector(tensors)
@@ -60,6 +71,11 @@ public func exportTFLite(_ graph: Graph) throws -> [UInt8] {
   builder.add(3, operatorVector)
   builder.add(4, subgraphName)
   let subgraph = builder.endTable()
+  let initialiser = graph.isStateful
+    ? try writeInitialiserSubgraph(
+      graph, firstBuffer: firstInitialBuffer,
+      opcodeIndex: { code in UInt32(opcodes.codes.firstIndex { $0.builtin == code } ?? 0) }, into: &builder)
+    : nil
 
   let codes = opcodes.codes.map { code -> FlatBufferBuilder.Offset in
     builder.startTable()
@@ -69,7 +85,7 @@ public func exportTFLite(_ graph: Graph) throws -> [UInt8] {
     return builder.endTable()
   }
   let codeVector = builder.vector(codes)
-  let subgraphVector = builder.vector([subgraph])
+  let subgraphVector = builder.vector([subgraph] + (initialiser.map { [$0] } ?? []))
   let description = builder.string("edgec")
   let bufferVector = builder.vector(buffers)
   builder.startTable()
@@ -103,7 +119,7 @@ private func checkReferences(_ graph: Graph) throws {
   }
 }
 
-private func writeTensor(
+func writeTensor(
   _ tensor: Tensor, id: Int, buffer: Int, into builder: inout FlatBufferBuilder
 ) throws -> FlatBufferBuilder.Offset {
   guard let dims = int32s(tensor.shape.dims) else {

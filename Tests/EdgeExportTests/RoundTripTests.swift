@@ -102,9 +102,10 @@ func roundTrip(_ original: Graph) throws -> (bytes: [UInt8], back: Graph, differ
     let xs = try model.inputFiles.map(model.npy), ys = try model.tflmFiles.map(model.npy)
     #expect(xs.count == back.inputs.count && ys.count == back.outputs.count)
     let interpreter = try ReferenceInterpreter(graph: back)
+    var state = interpreter.initialState  // rows are consecutive calls (stateful fixtures)
     for r in 0..<3 {
       let inputs = zip(back.inputs, xs).map { row($1, r, shape: back.tensors[$0].shape) }
-      let outputs = try interpreter.run(inputs)
+      let outputs = try interpreter.run(inputs, state: &state)
       for (k, (id, y)) in zip(back.outputs, ys).enumerated() {
         #expect(outputs[k].bytes == row(y, r, shape: back.tensors[id].shape).bytes, "\(model.name) row \(r) output \(k)")
       }
