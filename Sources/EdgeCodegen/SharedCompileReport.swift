@@ -12,7 +12,10 @@ public struct SharedCompileReport: Sendable {
   public let arena: SharedArena
   /// The largest of the models' arenas: the RAM the models' data needs.
   public let arenaBytes: Int
-  public var peakSRAMBytes: Int { arenaBytes }
+  /// The shared arena plus every stateful model's own state buffer (which
+  /// no model shares: each keeps its variables between its invokes).
+  public var peakSRAMBytes: Int { arenaBytes + stateBytes }
+  public var stateBytes: Int { models.map(\.stateBytes).reduce(0, +) }
   /// The model whose arena is the largest (the first, on a tie).
   public var setBy: String { models.first { $0.arenaBytes == arenaBytes }?.model ?? "" }
   /// What the models would take with an arena each: the saving's reference.
@@ -40,6 +43,7 @@ public struct SharedCompileReport: Sendable {
       ("shared_arena", .string(arena.symbol)),
       ("shared_arena_bytes", .int(arenaBytes)),
       ("peak_sram_bytes", .int(peakSRAMBytes)),
+      ("state_bytes", .int(stateBytes)),
       ("peak_set_by", .string(setBy)),
       ("separate_arenas_bytes", .int(separateArenasBytes)),
       ("kernel_stack_bytes", code.stackBytes.map { .int($0) } ?? .null),

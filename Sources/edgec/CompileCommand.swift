@@ -86,7 +86,11 @@ struct CompileCommand: ParsableCommand {
       let name = m.model.padding(toLength: width, withPad: " ", startingAt: 0)
       print("  \(name)  arena \(grouped(m.arenaBytes)) bytes (lower bound \(grouped(m.lowerBoundBytes))), ops \(m.ops), MACs \(grouped(m.macs)), weights \(grouped(m.weightsBytes))")
     }
-    print("  SRAM  \(grouped(r.peakSRAMBytes)) bytes shared, set by \(r.setBy) (separate arenas: \(grouped(r.separateArenasBytes))) of \(grouped(chip.sramBudgetBytes)) available")
+    // Stateful models' variables sit beside the shared arena, one buffer each.
+    let shared = r.stateBytes > 0
+      ? ": arena \(grouped(r.arenaBytes)) shared, set by \(r.setBy), + state \(grouped(r.stateBytes))"
+      : " shared, set by \(r.setBy)"
+    print("  SRAM  \(grouped(r.peakSRAMBytes)) bytes\(shared) (separate arenas: \(grouped(r.separateArenasBytes))) of \(grouped(chip.sramBudgetBytes)) available")
     print("  flash \(grouped(r.weightsBytes + r.code.bytes)) bytes (weights \(grouped(r.weightsBytes)), code \(grouped(r.code.bytes)), \(r.code.method)) of \(grouped(chip.flashBytes))")
     print("  kernels: \(r.kernels.joined(separator: " "))")
   }
