@@ -106,6 +106,22 @@ func writeOptions(_ exported: ExportedOperator, into b: inout FlatBufferBuilder)
   case (.squeeze, .squeeze(let dims)):
     let vector = b.vector(dims.map { Int32(clamping: $0) })
     return table(BuiltinOptionsType.squeeze) { $0.add(0, vector) }
+  case (.batchMatMul, .batchMatMul(let adjX, let adjY)):
+    return table(BuiltinOptionsType.batchMatMul) {
+      $0.add(0, adjX)
+      $0.add(1, adjY)
+    }
+  case (.split, .split(let count)), (.splitV, .split(let count)):
+    return table(op.kind == .split ? BuiltinOptionsType.split : BuiltinOptionsType.splitV) {
+      $0.add(0, int32(count), default: 0)
+    }
+  case (.gelu, .gelu(let approximate)):
+    return table(BuiltinOptionsType.gelu) { $0.add(0, approximate) }
+  // TRANSPOSE's permutation is its second input; NEG, RSQRT,
+  // SQUARED_DIFFERENCE and HARD_SWISH have empty option tables, which
+  // neither TFLM nor LiteRT reads.
+  case (.transpose, .none), (.neg, .none), (.rsqrt, .none), (.squaredDifference, .none), (.hardSwish, .none):
+    return nil
   // SHAPE and CAST: edgec keeps no options, the tensors' types say it all,
   // but LiteRT's SHAPE kernel takes its output type from the options.
   case (.shape, .none):
