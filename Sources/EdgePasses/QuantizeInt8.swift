@@ -108,8 +108,16 @@ public struct QuantizeInt8: GraphPass {
     var fixed: Set<TensorID> = []
     for op in graph.operators {
       switch op.kind {
-      case .reshape, .pad, .slice, .maxPool2D, .averagePool2D:
+      case .reshape, .pad, .slice, .maxPool2D, .averagePool2D, .transpose, .stridedSlice, .gather:
         if let input = op.inputs.first ?? nil, let output = op.outputs.first { ties.join(input, output) }
+      // Data movement into several outputs: the converter gives them all the
+      // input's quantization, and edgec's kernels only move bytes. SPLIT's
+      // data is its second input (the axis comes first), SPLIT_V's its first.
+      case .split, .splitV:
+        let position = op.kind == .split ? 1 : 0
+        if op.inputs.count > position, let input = op.inputs[position] {
+          for output in op.outputs { ties.join(input, output) }
+        }
       case .softmax, .logistic:
         fixed.formUnion(op.outputs)
       default:
