@@ -160,6 +160,38 @@ private func int8(_ name: String, _ dims: [Int], scale: Float = 0.5, zeroPoint: 
     #expect(geometry.rhsDepthStride == 1 && geometry.rhsColStride == 6)
   }
 
+  @Test func fullyConnectedOnTokensKeepsItsDims() throws {
+    // The ViT's projections: [1, T, C] with keep_num_dims → [1, T, N], per-channel weights.
+    let weights = Tensor(
+      name: "w", type: .int8, shape: Shape([3, 8]),
+      quantization: Quantization(scales: [0.01, 0.02, 0.03], zeroPoints: [0, 0, 0], axis: 0),
+      data: TensorValue((0..<24).map { Int8($0 - 12) }, type: .int8, shape: Shape([24])).bytes)
+    let bias = Tensor(
+      name: "b", type: .int32, shape: Shape([3]),
+      data: TensorValue([Int32(5), -7, 9], type: .int32, shape: Shape([3])).bytes)
+    let tensors = [int8("x", [1, 5, 8]), weights, bias, int8("y", [1, 5, 3], scale: 0.2, zeroPoint: -4)]
+    let g = Graph(
+      name: "fc", tensors: tensors,
+      operators: [
+        Operator(
+          kind: .fullyConnected, inputs: [0, 1, 2], outputs: [3],
+          options: .fullyConnected(FullyConnectedOptions(keepNumDims: true)))
+      ],
+      inputs: [0], outputs: [3])
+    guard case .kernel(_, let kernel as FullyConnectedS8Kernel, _, _) = try lower(g)[0] else {
+      Issue.record("expected edgec_fully_connected_s8")
+      return
+    }
+    #expect(kernel.batches == 5 && kernel.accumDepth == 8 && kernel.outputDepth == 3)
+    #expect(kernel.perChannel && kernel.inputOffset == -3 && kernel.outputOffset == -4)
+    // Every token row is the same product: row 1 of an input repeating row 0 equals row 0.
+    let row: [Int8] = [10, -20, 30, -40, 50, -60, 70, -80]
+    let x = TensorValue(Array((0..<5).map { _ in row }.joined()), type: .int8, shape: Shape([1, 5, 8]))
+    let y = try ReferenceInterpreter(graph: g).run([x])[0].elements(as: Int8.self)
+    #expect(y.count == 15)
+    #expect(Array(y[0..<3]) == Array(y[3..<6]) && Array(y[0..<3]) == Array(y[12..<15]))
+  }
+
   @Test func splitVResolvesTheMinusOneSize() throws {
     let g = graph(
       .splitV, .split(count: 3), x: int8("x", [2, 10]),
