@@ -5,8 +5,8 @@
  * difference requantized with a general multiplier, offset and clamped
  * (act_min/act_max: -128/127). The fields are ADD's (edgec_add_s8_params).
  */
-#include "edgec/fixedpoint.h"
 #include "edgec/kernels.h"
+#include "edgec_subtraction.h"
 
 void edgec_squared_difference_s8(const edgec_add_s8_params *p, const int8_t *input1, const int8_t *input2,
                                  int8_t *output) {
@@ -18,16 +18,10 @@ void edgec_squared_difference_s8(const edgec_add_s8_params *p, const int8_t *inp
   for (axis = 0; axis < last; ++axis) outer *= b->dims[axis];
   for (row = 0; row < outer; ++row) {
     for (i = 0; i < inner; ++i) {
-      const int32_t x = edgec_shift_left(p->input1_offset + input1[base1 + i * step1], p->left_shift);
-      const int32_t y = edgec_shift_left(p->input2_offset + input2[base2 + i * step2], p->left_shift);
       const int32_t diff =
-          edgec_multiply_by_quantized_multiplier_smaller_than_one(x, p->input1_multiplier,
-                                                                  p->input1_shift) -
-          edgec_multiply_by_quantized_multiplier_smaller_than_one(y, p->input2_multiplier,
-                                                                  p->input2_shift);
-      const int32_t raw = edgec_multiply_by_quantized_multiplier(diff * diff, p->output_multiplier,
-                                                                 p->output_shift) +
-                          p->output_offset;
+          edgec_sub_difference(p, input1[base1 + i * step1], input2[base2 + i * step2]);
+      const int32_t raw =
+          edgec_sub_requantize(diff * diff, p->output_multiplier, p->output_shift) + p->output_offset;
       *output++ = (int8_t)edgec_clamp(raw, p->act_min, p->act_max);
     }
     /* next row: odometer over the outer axes and their broadcast strides */
