@@ -89,6 +89,9 @@ cases = [
     gelu("gelu int8 erf", False, (0.05, -3), (0.03, -110)),
     gelu("gelu int8 erf, wide", False, (0.2, 60), (0.15, -90)),
     gelu("gelu int8 erf, fine", False, (0.004, -128), (0.0035, -128)),
+    # The negative tail resolved: 1 + erf(x) cancels where erfc(-x) does not.
+    gelu("gelu int8 erf, tail resolved (erfc form)", False, (0.045, 127), (3e-7, 100)),
+    gelu("gelu int8 erf, tail resolved 2", False, (0.03, 90), (1e-6, 127)),
     gelu("gelu int8 tanh", True, (0.05, -3), (0.03, -110)),
     gelu("gelu int8 tanh, wide", True, (0.2, 60), (0.15, -90)),
     gelu("gelu int8 tanh, output saturates", True, (0.1, 0), (0.01, 0)),

@@ -7,7 +7,7 @@ import EdgeCore
 
 // GELU. TFLM has no GELU kernel, so the peer is LiteRT (gelu.cc): int8 is a
 // 256-entry table built in float by LUTPopulate — dequantize (scale · (q −
-// zp) in float), GeluTransform (erf) or GeluTransformApproximate (tanh) per
+// zp) in float), GeluTransform (erfc form) or GeluTransformApproximate (tanh) per
 // the `approximate` option, multiply by 1/output_scale, round half away from
 // zero, add the zero point in float, truncate to int32, clamp. edgec builds
 // the same table at compile time with the host's erff/tanhf (LiteRT uses the

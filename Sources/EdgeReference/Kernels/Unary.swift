@@ -92,10 +92,13 @@ public struct UnaryF32Kernel: PreparedKernel {
   }
 }
 
-/// LiteRT's GeluTransform: 0.5 · x · (1 + erf(x / √2)), in float.
+/// LiteRT's GeluTransform: 0.5 · x · (1 + erf(x / √2)), in float, written
+/// as 0.5 · x · erfc(−x / √2) as LiteRT does (1 + erf cancels catastrophically
+/// for large negative x; the erf form differs in int8 tables whose output
+/// scale resolves GELU's tiny negative tail).
 @inline(__always)
 func geluErf(_ x: Float) -> Float {
-  0.5 * x * (1 + erff(x * Float(0.70710678118654752440)))
+  0.5 * x * erfcf(x * Float(-0.70710678118654752440))
 }
 
 /// LiteRT's GeluTransformApproximate: 0.5 · x · (1 + tanh(√(2/π) · (x + 0.044715 x³))),
