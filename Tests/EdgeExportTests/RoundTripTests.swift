@@ -96,7 +96,9 @@ func roundTrip(_ original: Graph) throws -> (bytes: [UInt8], back: Graph, differ
   /// interpreter, still give TFLM's committed outputs bit for bit (first 3
   /// rows). Fixtures with compile-time shape operators need FoldConstants
   /// first, which is not export's business; the round trip covers them.
-  @Test(arguments: ModelFile.fixtures.filter { $0.dtype == "int8" && !$0.hasFoldedOps })
+  /// (LiteRT-only fixtures, which have no TFLM outputs, get the round trip
+  /// of the graph above; their re-imported outputs are not compared here.)
+  @Test(arguments: ModelFile.fixtures.filter { $0.dtype == "int8" && !$0.hasFoldedOps && !$0.tflmFiles.isEmpty })
   func reimportedInt8FixtureMatchesTFLM(_ model: ModelFile) throws {
     let back = try roundTrip(try loadModel(path: model.path)).back
     let xs = try model.inputFiles.map(model.npy), ys = try model.tflmFiles.map(model.npy)

@@ -18,8 +18,8 @@ import Testing
   @Test(arguments: Fixture.all)
   func referenceInterpreterMatchesTFLM(_ fixture: Fixture) throws {
     let graph = try fixture.referenceGraph()
-    let interpreter = try ReferenceInterpreter(graph: graph)
-    let xs = try fixture.inputs(), ys = fixture.isQuantized ? try fixture.tflmOutputs() : try fixture.litertOutputs()
+    let interpreter = try ReferenceInterpreter(graph: graph, options: LoweringOptions(rounding: fixture.rounding))
+    let xs = try fixture.inputs(), ys = try fixture.expectedOutputs()
     let n = xs[0].shape[0]
     // Rows are consecutive calls: a stateful fixture's state carries over.
     var state = interpreter.initialState
@@ -65,10 +65,10 @@ import Testing
     let graph = try fixture.graph()
     var host = try TargetCatalog().load("host")
     if let alignment { host.tensorAlignment = alignment }
-    let compilation = try compile(graph, for: host, options: CompileOptions(measureCode: false))
+    let compilation = try compile(graph, for: host, options: CompileOptions(rounding: fixture.rounding, measureCode: false))
     let batch = try InputBatch(try fixture.inputs(), for: graph, names: fixture.inputFiles)
     let outputs = try simulateOnHost(compilation, batch: batch, target: host)
-    let ys = fixture.isQuantized ? try fixture.tflmOutputs() : try fixture.litertOutputs()
+    let ys = try fixture.expectedOutputs()
     for (k, got) in outputs.enumerated() {
       guard ys[k].bytes.count == got.bytes.count else {
         Issue.record("\(fixture.name) output \(k): \(got.bytes.count) bytes, expected \(ys[k].bytes.count)")

@@ -1,4 +1,5 @@
 import EdgeCore
+import EdgeReference
 import EdgeImport
 import EdgePasses
 import Foundation
@@ -26,6 +27,14 @@ struct Fixture: CustomTestStringConvertible, Sendable {
   var testDescription: String { name }
   var isQuantized: Bool { dtype != "float32" }
   var hasTFLMOutputs: Bool { peers.contains("tflm") }
+  /// Whose arithmetic an int8 fixture is held to: TFLM's, or LiteRT's
+  /// reference kernels when only LiteRT runs it (GELU).
+  var rounding: Rounding { isQuantized && !hasTFLMOutputs ? .litert : .tflm }
+  /// The outputs the reference and the emitted C must give: TFLM's for int8
+  /// (LiteRT's when TFLM cannot run the model), LiteRT's for float.
+  func expectedOutputs() throws -> [TensorValue] {
+    isQuantized && hasTFLMOutputs ? try tflmOutputs() : try litertOutputs()
+  }
 
   static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("Fixtures")

@@ -41,7 +41,7 @@ import Testing
     // Compiles (standard passes, lowering, plan, emission) for the host.
     _ = try compile(quantized, for: try TargetCatalog().load("host"), options: CompileOptions(measureCode: false))
     let interpreter = try ReferenceInterpreter(graph: try PassManager.standard.run(quantized).graph)
-    let expected = try fixture.tflmOutputs()
+    let expected = try fixture.expectedOutputs()
     var signal = 0.0, noise = 0.0
     for (k, sample) in samples.enumerated() {
       let outputs = try interpreter.run(sample)
