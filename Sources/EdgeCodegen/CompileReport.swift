@@ -42,6 +42,8 @@ public struct CompileReport: Sendable {
   public var placement: MemoryPlacement?
   public let passes: [PassRecord]
   public let patches: PatchChoice?
+  /// Attention by head / MLP row chunks, when they lowered the arena.
+  public var tokenMemory: TokenMemoryChoice? = nil
   public let scratch: [PlannedScratch]
   public let schedule: ScheduleMethod
   /// DEPTHWISE_CONV_2D ops computed in place to meet the budget, by their
@@ -126,6 +128,7 @@ public struct CompileReport: Sendable {
       ("schedule", .string(schedule.rawValue)),
       ("passes", .array(passList)),
       ("patches", patchesJSON),
+      ("token_memory", tokenMemory?.json ?? .null),
       ("depthwise_in_place", .array(depthwiseInPlace.map { .int($0) })),
     ]
     fields += [

@@ -35,6 +35,10 @@ public struct CompileOptions: Sendable {
   /// What compression made the graph (low rank, quantization, flash
   /// budget), rendered by the caller; report.json's "compression".
   public var compression: JSON? = nil
+  /// Attention head by head and MLPs in token-row chunks where they lower
+  /// the arena (TokenMemory.swift); false plans the graph as the passes left
+  /// it (`edgec plan --plain`).
+  public var splitTokens = true
 
   public init(rounding: Rounding = .tflm, measureCode: Bool = true, sourceName: String = "") {
     self.rounding = rounding
@@ -69,7 +73,7 @@ public func compile(_ imported: Graph, for target: Target, options: CompileOptio
     passed, program: passedProgram,
     plan: try planProgramMemory(graph: passed, program: passedProgram, target: target),
     budget: options.sramBudget ?? target.sramBudgetBytes, explicitBudget: options.sramBudget, target: target,
-    lowering: lowering)
+    lowering: lowering, splitTokens: options.splitTokens)
   let (graph, program, plan) = (fit.graph, fit.program, fit.plan)
   // The planner's post-condition, checked on every compilation: a wrong plan
   // would silently corrupt activations on the device.
@@ -107,6 +111,7 @@ public func compile(_ imported: Graph, for target: Target, options: CompileOptio
     code = CodeSize(bytes: estimatedCodeBytes(functions: functions), stackBytes: nil, method: "estimated (\(target.cc) not available)")
   }
   var report = CompileReport(graph: graph, passes: passes, patches: fit.patches, program: program, plan: plan, target: target, weightsBytes: map.weightBytes, code: code, options: options)
+  report.tokenMemory = fit.tokens
   if options.checkFit {
     try checkFit(report, target: target)
     // Where each part goes among the target's regions (MemoryRegions.swift);

@@ -27,12 +27,29 @@ struct BudgetFit {
   var program: [LoweredOp]
   var plan: MemoryPlan
   var patches: PatchChoice?
+  /// Attention by head and MLP row chunks (TokenMemory.swift), when they lowered the arena.
+  var tokens: TokenMemoryChoice? = nil
 }
 
 /// Band counts tried for each stage depth.
 let patchBandCounts = [2, 3, 4, 5, 6, 8, 10, 12, 16]
 
 func fitToBudget(
+  _ graph: Graph, program: [LoweredOp], plan: MemoryPlan, budget: Int, explicitBudget: Int?, target: Target,
+  lowering: LoweringOptions, splitTokens: Bool = true
+) throws -> BudgetFit {
+  // Transformer work split by head and by token rows costs no MACs: first,
+  // whatever the budget (TokenMemory.swift).
+  let plain = BudgetFit(graph: graph, program: program, plan: plan, patches: nil)
+  let split = splitTokens ? try splitTokenWork(plain, target: target, lowering: lowering) : plain
+  var fit = try fitPatches(
+    split.graph, program: split.program, plan: split.plan, budget: budget, explicitBudget: explicitBudget,
+    target: target, lowering: lowering)
+  fit.tokens = split.tokens
+  return fit
+}
+
+private func fitPatches(
   _ graph: Graph, program: [LoweredOp], plan: MemoryPlan, budget: Int, explicitBudget: Int?, target: Target,
   lowering: LoweringOptions
 ) throws -> BudgetFit {

@@ -67,6 +67,7 @@ public struct MemoryPlanning: Sendable {
   public var plan: MemoryPlan
   public var passes: [PassRecord]
   public var patches: PatchChoice?
+  public var tokens: TokenMemoryChoice?
   public var stored: MemoryPlan
   public var schedule: MemorySchedule
 }
@@ -81,14 +82,14 @@ public func planModelMemory(_ imported: Graph, for target: Target, options: Comp
   let fit = try fitToBudget(
     passed, program: program, plan: try planProgramMemory(graph: passed, program: program, target: target),
     budget: options.sramBudget ?? target.sramBudgetBytes, explicitBudget: options.sramBudget, target: target,
-    lowering: lowering)
+    lowering: lowering, splitTokens: options.splitTokens)
   let sharing = try ByteSharing(graph: fit.graph, program: fit.program, alignment: target.tensorAlignment)
   let schedule = try scheduleForMemory(
     fit.graph, aliases: sharing.aliases, aliasOffsets: sharing.offsets, inPlace: sharing.inPlace,
     alignment: target.tensorAlignment)
   let stored = try planProgramMemory(graph: fit.graph, program: fit.program, target: target, schedule: false)
   return MemoryPlanning(
-    graph: fit.graph, program: fit.program, plan: fit.plan, passes: passes, patches: fit.patches, stored: stored,
+    graph: fit.graph, program: fit.program, plan: fit.plan, passes: passes, patches: fit.patches, tokens: fit.tokens, stored: stored,
     schedule: schedule)
 }
 

@@ -22,6 +22,11 @@ struct PlanCommand: ParsableCommand {
       With --svg it draws the timeline: x is the step, y the arena offset, \
       one box per buffer coloured by kind, the peak marked.
 
+      Transformers: attention runs head by head and MLPs in chunks of token \
+      rows where that lowers the arena (no MACs added, the same output bits); \
+      the "token memory" line gives the plain plan's arena against this one, \
+      and --plain plans (and draws) the plain one.
+
         edgec plan kws_int8.tflite --target stm32f746 --svg plan.svg
       """)
 
@@ -41,11 +46,20 @@ struct PlanCommand: ParsableCommand {
   @Flag(help: "Print JSON for machines instead of the summary.")
   var json = false
 
+  @Flag(
+    help: """
+      Plan the graph as the passes leave it, without attention head by head \
+      or MLPs in token-row chunks (used by default where they lower the \
+      arena), to compare the two plans.
+      """)
+  var plain = false
+
   func run() throws {
     try reportingErrors {
       let chip = try TargetCatalog().load(target)
       var options = CompileOptions(rounding: modelOptions.rounding, measureCode: false)
       options.sramBudget = modelOptions.sramBudget
+      options.splitTokens = !plain
       // The plan `edgec compile` makes: after the passes, with in-place
       // writes, views, scratch and (over the budget) patches.
       let planning = try planModelMemory(try modelOptions.load(for: chip), for: chip, options: options)
@@ -53,7 +67,8 @@ struct PlanCommand: ParsableCommand {
       let tflm = TFLMBaseline(modelPath: modelOptions.model, baselinePath: baseline)
       let summary = PlanSummary(
         model: graph.name, file: modelOptions.model, target: chip.name, plan: plan, stored: stored,
-        schedule: schedule, tflm: tflm, passes: planning.passes, patches: planning.patches)
+        schedule: schedule, tflm: tflm, passes: planning.passes, patches: planning.patches,
+        tokens: planning.tokens)
       if let svg {
         let picture = plan.svg(graph: graph, title: summary.title, notes: summary.notes)
         try writeFile(svg, Array(picture.utf8))

@@ -17,6 +17,19 @@ struct PlanSummary {
   /// What the passes rewrote and, over the budget, the patch-based stage.
   var passes: [PassRecord] = []
   var patches: PatchChoice? = nil
+  /// Attention by head / MLP row chunks, when they lowered the arena.
+  var tokens: TokenMemoryChoice? = nil
+
+  /// `plain plan 22,528 B -> transformer plan 18,432 B (attention by head ×1, …)`.
+  var tokensText: String? {
+    tokens.map {
+      var parts: [String] = []
+      if $0.attentionBlocks > 0 { parts.append("attention by head ×\($0.attentionBlocks)") }
+      if $0.mlpBlocks > 0 { parts.append("MLP in \($0.mlpChunks) row chunks ×\($0.mlpBlocks)") }
+      return "plain plan \(grouped($0.plainArenaBytes)) B → transformer plan \(grouped($0.arenaBytes)) B ("
+        + parts.joined(separator: ", ") + ")"
+    }
+  }
 
   /// `fuse-residual-add ×3, fold-pad ×1`, or `none`.
   var rewrites: String {
@@ -54,7 +67,7 @@ struct PlanSummary {
       "schedule \(plan.schedule.rawValue), \(movedSteps) of \(plan.order.count) steps moved;"
         + " stored order: arena \(grouped(stored.arenaBytes)) B, lower bound \(grouped(stored.lowerBoundBytes)) B",
       "passes: \(rewrites)" + (patchesText.map { "; patches: \($0)" } ?? ""),
-    ]
+    ] + (tokensText.map { [$0] } ?? [])
   }
 
   func text(svg: String?) -> String {
@@ -82,6 +95,7 @@ struct PlanSummary {
       "\(plan.schedule.rawValue): \(movedSteps) of \(plan.order.count) steps reordered (\(how))")
     out += row("  passes", rewrites)
     if let patchesText { out += row("  patches", patchesText) }
+    if let tokensText { out += row("  token memory", tokensText) }
     out += row(
       "  stored order",
       "arena \(grouped(stored.arenaBytes)) B, lower bound \(grouped(stored.lowerBoundBytes)) B")
@@ -110,6 +124,7 @@ struct PlanSummary {
       ("stored_lower_bound_bytes", .int(stored.lowerBoundBytes)),
       ("tflm_arena_bytes", tflm.arenaBytes.map { .int($0) } ?? .null),
       ("saving_percent", tflm.saving(for: plan.arenaBytes).map { .double($0) } ?? .null),
+      ("token_memory", tokens?.json ?? .null),
       ("plan", plan.jsonValue(model: model)),
     ])
   }
