@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 from bench_lowrank import low_rank_table
+from bench_vit import vit_memory_table
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -63,6 +64,7 @@ def main() -> int:
                     args.edgec, path, args.target, Path(tmp) / f"{name}_{budget}", ["--sram-budget", str(budget)])
         rows = compile_table(compiled, baseline, args.target)
         memory = memory_table(compiled, baseline, fixtures, args.target)
+    vit = vit_memory_table(args.edgec, FIXTURES, args.target, print_table)
     runs = run_table(args.edgec, models, baseline, args.run_target) if args.run_target else []
     low_rank = []
     if (models / "ad01_float.tflite").exists():
@@ -72,8 +74,8 @@ def main() -> int:
         print_table(["model", "weight bytes", "output SQNR (dB)"], ["model", "weights_bytes", "sqnr_db"], low_rank)
     if args.json:
         Path(args.json).write_text(
-            json.dumps({"compile": rows, "memory": memory, "run": runs, "low_rank": low_rank}, indent=1) + "\n")
-    return 0 if all("error" not in r for r in rows + memory + runs + low_rank) else 1
+            json.dumps({"compile": rows, "memory": memory, "vit_memory": vit, "run": runs, "low_rank": low_rank}, indent=1) + "\n")
+    return 0 if all("error" not in r for r in rows + memory + vit + runs + low_rank) else 1
 
 
 def compile_model(edgec: str, model: Path, target: str, out: Path, extra: list[str] | None = None) -> dict:
