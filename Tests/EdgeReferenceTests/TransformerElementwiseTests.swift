@@ -1499,14 +1499,26 @@ struct TransformerElementwiseTests {
     #expect(p.outputMultiplier == 27_307)  // round(0.83333 · 2^15)
   }
 
-  @Test("int8 NEG is refused with the converter's workaround")
+  @Test("int8 NEG is the converter's DEQUANTIZE → NEG → QUANTIZE island, value for value")
   func int8Neg() throws {
-    let input = GoldenOperand(.int8, [4], scale: 0.1, zeroPoint: 0)
-    let golden = SingleOpGolden(
-      name: "neg int8", kind: .neg, options: .none, inputs: [input], output: input, feeds: [[1, 2, 3, 4]],
-      expected: [])
-    let error = try #require(singleOpLoweringError(golden.graph))
-    #expect(error.message.contains("neither TFLM nor LiteRT has an int8 NEG kernel"))
+    let (qi, qo) = (GoldenOperand(.int8, [256], scale: 0.037, zeroPoint: 11), GoldenOperand(.int8, [256], scale: 0.05, zeroPoint: -7))
+    let sweep = (-128...127).map(Double.init)
+    let neg = SingleOpGolden(name: "neg int8", kind: .neg, options: .none, inputs: [qi], output: qo, feeds: [sweep], expected: [])
+    // The island as three operators (each already bit-exact with TFLM).
+    let f = GoldenOperand(.float32, [256])
+    let tensors = [qi.tensor(name: "q"), f.tensor(name: "x"), f.tensor(name: "minus_x"), qo.tensor(name: "out")]
+    let island = Graph(
+      name: "island", tensors: tensors,
+      operators: [
+        Operator(kind: .dequantize, inputs: [0], outputs: [1]), Operator(kind: .neg, inputs: [1], outputs: [2]),
+        Operator(kind: .quantize, inputs: [2], outputs: [3]),
+      ], inputs: [0], outputs: [3])
+    let input = TensorValue(sweep.map { Int8($0) }, type: .int8, shape: Shape([256]))
+    let expected = try ReferenceInterpreter(graph: island).run([input])[0].doubles
+    #expect(try neg.run() == expected)
+    // q = 11 (zero) gives the output zero point; q = 127: round(−116 · 0.037 / 0.05) − 7 = −93.
+    #expect(expected[11 + 128] == -7)
+    #expect(expected[255] == -93)
   }
 
   @Test("SUB and SQUARED_DIFFERENCE take ADD's C parameters with their own headroom")

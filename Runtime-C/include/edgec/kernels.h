@@ -376,7 +376,7 @@ void edgec_logistic_f32(const edgec_logistic_f32_params *p, const float *input, 
 /* int8 -> int8 through a table of 256 entries, entry x + 128 in byte
  * (x + 128) % 4 of word (x + 128) / 4 (low byte first). The compiler fills
  * it with the peer's exact arithmetic: TFLM's RSQRT and HARD_SWISH, LiteRT's
- * GELU. May run in place. */
+ * GELU, and for NEG the DEQUANTIZE -> NEG -> QUANTIZE chain. May run in place. */
 typedef struct {
   int32_t size;
   const int32_t *table; /* [64] */

@@ -1,9 +1,10 @@
 /*
  * edgec_lookup_s8: an int8 -> int8 function given as a 256-entry table, the
- * int8 path of NEG-free unary operators (RSQRT, HARD_SWISH, GELU). The
+ * int8 path of the unary operators RSQRT, HARD_SWISH, GELU and NEG. The
  * compiler fills the table by running the peer's exact arithmetic on every
  * int8 value (EdgeReference's LookupS8Kernel), so this kernel is bit-exact
- * with TFLM (RSQRT, HARD_SWISH) and LiteRT (GELU) by construction. Entry
+ * with TFLM (RSQRT, HARD_SWISH, NEG as DEQUANTIZE-NEG-QUANTIZE) and LiteRT
+ * (GELU) by construction. Entry
  * x + 128 sits in byte (x + 128) % 4 of word (x + 128) / 4, low byte first.
  */
 #include "edgec/kernels.h"
