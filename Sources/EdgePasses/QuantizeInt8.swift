@@ -99,6 +99,15 @@ public struct QuantizeInt8: GraphPass {
       throw EdgeError(.unsupported, "--quantize int8: \(graph.describe(tensor: id)) is both an input and an output of the model")
     }
     g.operators = operators
+    // The state starts from the initial values, now in the variables' int8.
+    for (index, variable) in g.variables.enumerated() {
+      let tensor = g.tensors[variable.tensor]
+      guard graph.tensors[variable.tensor].type == .float32, tensor.type == .int8, let q = tensor.quantization else {
+        continue
+      }
+      let floats = TensorValue(type: .float32, shape: graph.tensors[variable.tensor].shape, bytes: variable.initialValue).floats
+      g.variables[index].initialValue = floats.map { UInt8(bitPattern: Int8Parameters.quantize($0, q)) }
+    }
     return (g, activations.count + quantizedConstants.count)
   }
 
@@ -113,6 +122,14 @@ public struct QuantizeInt8: GraphPass {
       // Data movement into several outputs: the converter gives them all the
       // input's quantization, and edgec's kernels only move bytes. SPLIT's
       // data is its second input (the axis comes first), SPLIT_V's its first.
+      // A variable holds what is assigned to it and gives it back when read:
+      // one quantization for the three, as the converter's quantized
+      // variables have (and as the verifier requires).
+      case .readVariable, .assignVariable:
+        if let variable = op.inputs.first ?? nil {
+          for case let other? in op.inputs.dropFirst() { ties.join(variable, other) }
+          for output in op.outputs { ties.join(variable, output) }
+        }
       case .split, .splitV:
         let position = op.kind == .split ? 1 : 0
         if op.inputs.count > position, let input = op.inputs[position] {
@@ -136,7 +153,9 @@ public struct QuantizeInt8: GraphPass {
       groupFixed = Set(fixed.map { ties.root($0) })
     }
     var groupRange: [Int: ClosedRange<Float>] = [:]
-    for id in activations {
+    // A variable is never computed, so calibration does not see it; it
+    // takes the range of what is read from and assigned to it.
+    for id in activations where !graph.tensors[id].isVariable {
       guard let range = ranges[id] else {
         throw EdgeError(
           .invalidInput,

@@ -44,14 +44,19 @@ public func calibrate(
   }
   let interpreter = try ReferenceInterpreter(graph: graph, options: options)
   let observed = graph.tensors.map { $0.type == .float32 && !$0.isConstant }
-  let workers = Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, samples.count))
+  // A stateful model's samples are consecutive calls (a stream): one worker
+  // runs them in order with the state carried over, so the ranges cover the
+  // state as it evolves, not only its initial value.
+  let workers =
+    graph.isStateful ? 1 : Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, samples.count))
   let shared = CalibrationWorkers(workers: workers, tensors: graph.tensors.count)
   DispatchQueue.concurrentPerform(iterations: workers) { worker in
     var local = [TensorStatistics?](repeating: nil, count: graph.tensors.count)
+    var state = interpreter.initialState
     for index in stride(from: worker, to: samples.count, by: workers) {
       if shared.failed { return }
       do {
-        _ = try interpreter.run(samples[index]) { id, value in
+        _ = try interpreter.run(samples[index], state: &state) { id, value in
           guard observed[id] else { return }
           value.bytes.withUnsafeBytes { raw in
             let floats = raw.bindMemory(to: Float.self)

@@ -43,8 +43,9 @@ import Testing
     let interpreter = try ReferenceInterpreter(graph: try PassManager.standard.run(quantized).graph)
     let expected = try fixture.expectedOutputs()
     var signal = 0.0, noise = 0.0
+    var state = interpreter.initialState  // a stateful fixture's rows are consecutive calls
     for (k, sample) in samples.enumerated() {
-      let outputs = try interpreter.run(sample)
+      let outputs = try interpreter.run(sample, state: &state)
       for (o, output) in outputs.enumerated() {
         let reference = row(expected[o], k, shape: output.shape).doubles
         for (a, b) in zip(output.doubles, reference) {
