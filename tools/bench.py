@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 from bench_lowrank import low_rank_table
-from bench_vit import vit_memory_table
+from bench_vit import vit_memory_table, vit_run_table
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -66,6 +66,7 @@ def main() -> int:
         memory = memory_table(compiled, baseline, fixtures, args.target)
     vit = vit_memory_table(args.edgec, FIXTURES, args.target, print_table)
     runs = run_table(args.edgec, models, baseline, args.run_target) if args.run_target else []
+    vit_runs = vit_run_table(args.edgec, FIXTURES, manifest, args.run_target, print_table) if args.run_target else []
     low_rank = []
     if (models / "ad01_float.tflite").exists():
         with tempfile.TemporaryDirectory() as tmp:
@@ -74,8 +75,9 @@ def main() -> int:
         print_table(["model", "weight bytes", "output SQNR (dB)"], ["model", "weights_bytes", "sqnr_db"], low_rank)
     if args.json:
         Path(args.json).write_text(
-            json.dumps({"compile": rows, "memory": memory, "vit_memory": vit, "run": runs, "low_rank": low_rank}, indent=1) + "\n")
-    return 0 if all("error" not in r for r in rows + memory + vit + runs + low_rank) else 1
+            json.dumps({"compile": rows, "memory": memory, "vit_memory": vit, "run": runs, "vit_run": vit_runs,
+                        "low_rank": low_rank}, indent=1) + "\n")
+    return 0 if all("error" not in r for r in rows + memory + vit + runs + vit_runs + low_rank) else 1
 
 
 def compile_model(edgec: str, model: Path, target: str, out: Path, extra: list[str] | None = None) -> dict:

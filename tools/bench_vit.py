@@ -54,3 +54,31 @@ def vit_memory_table(edgec: str, fixtures: Path, target: str, print_table) -> li
     print("TFLM arena (host): docs/transformer-ops.md, the tflite-micro package's host build (64-bit pointers); "
           "the GELU models with GELU patched to HARD_SWISH.")
     return rows
+
+
+def vit_run_table(edgec: str, fixtures: Path, manifest: dict, target: str, print_table) -> list[dict]:
+    """Instructions per inference of the ViT fixtures under QEMU (`edgec run
+    --json`), in the arithmetic of the peer each is checked against: TFLM's,
+    or LiteRT's (`--rounding litert`) for the GELU models TFLM cannot run.
+    The fixture's first input row; outputs are compared with the host
+    simulator by `edgec run` itself (and with the peers by `make test`)."""
+    entries = {e["name"]: e for e in manifest.get("fixtures", [])}
+    rows = []
+    for name in VIT_FIXTURES:
+        entry, model = entries.get(name), fixtures / name / "model.tflite"
+        if entry is None or not model.exists():
+            continue
+        rounding = "tflm" if "tflm" in entry.get("peers", ["tflm", "litert"]) else "litert"
+        p = subprocess.run([edgec, "run", str(model), "--target", target, "--rounding", rounding, "--json"],
+                           capture_output=True, text=True)
+        if p.returncode != 0:
+            rows.append({"model": name, "error": (p.stderr or p.stdout).strip()[-200:]})
+            continue
+        r = json.loads(p.stdout)
+        rows.append({"model": name, "parameters": entry.get("parameters"), "rounding": rounding,
+                     "instructions": r["instructions_per_inference"], "flash_bytes": r.get("flash_bytes"),
+                     "ram_bytes": r.get("ram_bytes")})
+    print(f"\nViT instructions per inference on {target} (QEMU, -icount shift=0)\n")
+    print_table(["model", "parameters", "rounding", "instructions", "flash B", "RAM B"],
+                ["model", "parameters", "rounding", "instructions", "flash_bytes", "ram_bytes"], rows)
+    return rows
