@@ -77,8 +77,16 @@ def compare(label: str, got: list[np.ndarray], ref: list[np.ndarray], exact: boo
             details.append(f"output {k}: {bad} of {r.size} differ")
             ok &= bad == 0
         else:
-            err = relative_error(g, r)
-            details.append(f"output {k}: max relative error {err:.2e}")
+            # NaN where the peer has NaN (RSQRT of a negative input) is the
+            # same answer; NaN anywhere else, or a number where it has NaN, is not.
+            nan_g, nan_r = np.isnan(g), np.isnan(r)
+            if np.any(nan_g != nan_r):
+                details.append(f"output {k}: NaN in {int(np.sum(nan_g != nan_r))} places the peer has none (or the reverse)")
+                ok = False
+                continue
+            err = relative_error(np.where(nan_r, 0, g), np.where(nan_r, 0, r))
+            shared = f", {int(np.sum(nan_r))} NaN as the peer" if np.any(nan_r) else ""
+            details.append(f"output {k}: max relative error {err:.2e}{shared}")
             ok &= err <= FLOAT_TOLERANCE
     print(f"{'PASS' if ok else 'FAIL'} {label}: {'; '.join(details)}", flush=True)
     return ok
