@@ -79,21 +79,9 @@ public struct AddS8Kernel: PreparedKernel {
   public var cFunction: String { "edgec_add_s8" }
   public var cParamsType: String { "edgec_add_s8_params" }
   public var cFields: [NamedKernelField] {
-    [
-      NamedKernelField("broadcast", broadcast.cRecord),
-      NamedKernelField("input1_offset", .int(input1Offset)),
-      NamedKernelField("input2_offset", .int(input2Offset)),
-      NamedKernelField("output_offset", .int(outputOffset)),
-      NamedKernelField("left_shift", .int(leftShift)),
-      NamedKernelField("input1_multiplier", .int(input1.multiplier)),
-      NamedKernelField("input1_shift", .int(input1.shift)),
-      NamedKernelField("input2_multiplier", .int(input2.multiplier)),
-      NamedKernelField("input2_shift", .int(input2.shift)),
-      NamedKernelField("output_multiplier", .int(output.multiplier)),
-      NamedKernelField("output_shift", .int(output.shift)),
-      NamedKernelField("act_min", .int(actMin)),
-      NamedKernelField("act_max", .int(actMax)),
-    ]
+    addS8ParamsFields(
+      broadcast: broadcast, offsets: (input1Offset, input2Offset, outputOffset), leftShift: leftShift,
+      multipliers: (input1, input2, output), activation: (actMin, actMax))
   }
 
   public func run(inputs: [TensorValue?], outputs: inout [TensorValue]) {
@@ -193,4 +181,27 @@ public struct ElementwiseF32Kernel: PreparedKernel {
     }
     outputs[0] = TensorValue(floats: result, shape: outputs[0].shape)
   }
+}
+
+/// The fields of `edgec_add_s8_params`, which int8 ADD, SUB and
+/// SQUARED_DIFFERENCE share (TFLM's rescale-to-common-scale arithmetic).
+func addS8ParamsFields(
+  broadcast: BroadcastPlan, offsets: (Int32, Int32, Int32), leftShift: Int32,
+  multipliers: (QuantizedMultiplier, QuantizedMultiplier, QuantizedMultiplier), activation: (Int32, Int32)
+) -> [NamedKernelField] {
+  [
+    NamedKernelField("broadcast", broadcast.cRecord),
+    NamedKernelField("input1_offset", .int(offsets.0)),
+    NamedKernelField("input2_offset", .int(offsets.1)),
+    NamedKernelField("output_offset", .int(offsets.2)),
+    NamedKernelField("left_shift", .int(leftShift)),
+    NamedKernelField("input1_multiplier", .int(multipliers.0.multiplier)),
+    NamedKernelField("input1_shift", .int(multipliers.0.shift)),
+    NamedKernelField("input2_multiplier", .int(multipliers.1.multiplier)),
+    NamedKernelField("input2_shift", .int(multipliers.1.shift)),
+    NamedKernelField("output_multiplier", .int(multipliers.2.multiplier)),
+    NamedKernelField("output_shift", .int(multipliers.2.shift)),
+    NamedKernelField("act_min", .int(activation.0)),
+    NamedKernelField("act_max", .int(activation.1)),
+  ]
 }

@@ -74,21 +74,9 @@ public struct SubtractionS8Kernel: PreparedKernel {
   public var cFunction: String { "edgec_\(operation.rawValue)_s8" }
   public var cParamsType: String { "edgec_add_s8_params" }
   public var cFields: [NamedKernelField] {
-    [
-      NamedKernelField("broadcast", broadcast.cRecord),
-      NamedKernelField("input1_offset", .int(input1Offset)),
-      NamedKernelField("input2_offset", .int(input2Offset)),
-      NamedKernelField("output_offset", .int(outputOffset)),
-      NamedKernelField("left_shift", .int(leftShift)),
-      NamedKernelField("input1_multiplier", .int(input1.multiplier)),
-      NamedKernelField("input1_shift", .int(input1.shift)),
-      NamedKernelField("input2_multiplier", .int(input2.multiplier)),
-      NamedKernelField("input2_shift", .int(input2.shift)),
-      NamedKernelField("output_multiplier", .int(output.multiplier)),
-      NamedKernelField("output_shift", .int(output.shift)),
-      NamedKernelField("act_min", .int(actMin)),
-      NamedKernelField("act_max", .int(actMax)),
-    ]
+    addS8ParamsFields(
+      broadcast: broadcast, offsets: (input1Offset, input2Offset, outputOffset), leftShift: leftShift,
+      multipliers: (input1, input2, output), activation: (actMin, actMax))
   }
 
   /// One output element from two raw int8 inputs.
